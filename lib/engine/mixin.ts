@@ -1,0 +1,66 @@
+/**
+ * A mixin is a function of its `_config`, evaluated to plain data, plus patches merged on top: the Jsonnet
+ * pattern of `mixin { _config+:: {...} } + { prometheusAlerts+: {...} }`, with late binding kept by
+ * re-evaluating the content whenever the config changes.
+ */
+import type { Dashboard } from '@grafana/schema';
+import { merge, type Patch } from './merge.js';
+
+export interface Rule {
+  record?: string;
+  alert?: string;
+  expr: string;
+  for?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+export interface RuleGroup {
+  name: string;
+  interval?: string;
+  rules: Rule[];
+}
+
+/** The Prometheus rule-file shape. */
+export interface RuleFile {
+  groups: RuleGroup[];
+}
+
+/** What every monitoring mixin exposes. Dashboards are keyed by file name. */
+export interface MixinOutputs {
+  grafanaDashboards: Record<string, Dashboard>;
+  prometheusRules: RuleFile;
+  prometheusAlerts: RuleFile;
+}
+
+export interface Mixin<C> extends Readonly<MixinOutputs> {
+  readonly _config: Readonly<C>;
+  /** A new mixin with the config patched; all content is rebuilt from it, earlier `extend` patches re-applied. */
+  withConfig(patch: Patch<C>): Mixin<C>;
+  /** A new mixin with a patch merged into its outputs, Jsonnet `+:` style. */
+  extend(patch: Patch<MixinOutputs>): Mixin<C>;
+}
+
+export interface MixinDefinition<C> {
+  defaults: C;
+  /** Checks a config before content is built; throws with a message naming the bad key. */
+  validateConfig?: (config: C) => void;
+  build: (config: C) => MixinOutputs;
+}
+
+export function defineMixin<C>(definition: MixinDefinition<C>): Mixin<C> {
+  return instantiate(definition, definition.defaults, []);
+}
+
+function instantiate<C>(definition: MixinDefinition<C>, config: C, patches: readonly Patch<MixinOutputs>[]): Mixin<C> {
+  definition.validateConfig?.(config);
+  const outputs = patches.reduce<MixinOutputs>((acc, patch) => merge(acc, patch), definition.build(config));
+  return {
+    _config: config,
+    grafanaDashboards: outputs.grafanaDashboards,
+    prometheusRules: outputs.prometheusRules,
+    prometheusAlerts: outputs.prometheusAlerts,
+    withConfig: (patch) => instantiate(definition, merge(config, patch), patches),
+    extend: (patch) => instantiate(definition, config, [...patches, patch]),
+  };
+}

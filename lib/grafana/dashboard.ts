@@ -1,0 +1,124 @@
+/**
+ * Dashboard assembly: rows of sized panels are packed onto Grafana's 24-column grid, ids are assigned in
+ * reading order, and the dashboard-wide fields (uid, tags, refresh, the datasource variable) are set in one place.
+ */
+import type { Dashboard, Panel, RowPanel } from '@grafana/schema';
+import type { PanelContent } from './panel.js';
+
+export const GRID_COLUMNS = 24;
+
+export interface Sized {
+  panel: PanelContent;
+  w: number;
+  h: number;
+}
+
+/** A panel with its size on the grid: `w` columns of 24, `h` grid units of 30 px. */
+export const sized = (panel: PanelContent, w: number, h: number): Sized => ({ panel, w, h });
+
+export interface RowSpec {
+  title: string;
+  panels: Sized[];
+  /** Collapsed rows keep their panels inside the row and load them only when opened. */
+  collapsed?: boolean;
+}
+
+export const row = (title: string, panels: Sized[], collapsed = false): RowSpec => ({ title, panels, collapsed });
+
+export interface DashboardSpec {
+  uid: string;
+  title: string;
+  description: string;
+  tags: string[];
+  refresh: string;
+  time?: { from: string; to: string };
+  rows: RowSpec[];
+}
+
+/** Grafana's schema version for the classic JSON model the builders emit. */
+export const SCHEMA_VERSION = 39;
+
+export function dashboard(spec: DashboardSpec): Dashboard {
+  return {
+    uid: spec.uid,
+    title: spec.title,
+    description: spec.description,
+    tags: spec.tags,
+    timezone: 'browser',
+    editable: false,
+    graphTooltip: 1 as Dashboard['graphTooltip'],
+    refresh: spec.refresh,
+    schemaVersion: SCHEMA_VERSION,
+    time: spec.time ?? { from: 'now-6h', to: 'now' },
+    timepicker: {},
+    fiscalYearStartMonth: 0,
+    liveNow: false,
+    links: [],
+    annotations: { list: [] },
+    templating: { list: [datasourceVariable()] },
+    panels: layout(spec.rows),
+  };
+}
+
+function datasourceVariable(): NonNullable<NonNullable<Dashboard['templating']>['list']>[number] {
+  return {
+    name: 'datasource',
+    label: 'Data source',
+    type: 'datasource' as never,
+    query: 'prometheus',
+    regex: '',
+    hide: 0 as never,
+    refresh: 1 as never,
+    includeAll: false,
+    multi: false,
+    options: [],
+    skipUrlSync: false,
+  };
+}
+
+/**
+ * Packs rows top to bottom. Within a row, panels flow left to right and wrap when the next one no longer fits;
+ * a wrapped line starts below the tallest panel of the line before.
+ */
+export function layout(rows: readonly RowSpec[]): Array<Panel | RowPanel> {
+  const out: Array<Panel | RowPanel> = [];
+  let nextId = 1;
+  let y = 0;
+  for (const spec of rows) {
+    const rowPanel: RowPanel = {
+      type: 'row',
+      id: nextId++,
+      title: spec.title,
+      collapsed: spec.collapsed ?? false,
+      gridPos: { x: 0, y, w: GRID_COLUMNS, h: 1 },
+      panels: [],
+    };
+    y += 1;
+    const placed: Panel[] = [];
+    let x = 0;
+    let lineHeight = 0;
+    for (const { panel, w, h } of spec.panels) {
+      if (!Number.isInteger(w) || w < 1 || w > GRID_COLUMNS || !Number.isInteger(h) || h < 1) {
+        throw new Error(`panel "${panel.title}" in row "${spec.title}" has size ${w}x${h}; width must be 1-${GRID_COLUMNS}, height at least 1`);
+      }
+      if (x + w > GRID_COLUMNS) {
+        y += lineHeight;
+        x = 0;
+        lineHeight = 0;
+      }
+      placed.push({ ...panel, id: nextId++, gridPos: { x, y, w, h } } as Panel);
+      x += w;
+      lineHeight = Math.max(lineHeight, h);
+    }
+    if (rowPanel.collapsed) {
+      // Grafana stores a collapsed row's panels where they sit when opened, and the next row right below it.
+      rowPanel.panels = placed;
+      out.push(rowPanel);
+      y = (rowPanel.gridPos?.y ?? 0) + 1;
+    } else {
+      y += lineHeight;
+      out.push(rowPanel, ...placed);
+    }
+  }
+  return out;
+}

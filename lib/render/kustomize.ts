@@ -1,0 +1,26 @@
+/** Kustomize entry points for generated artifacts. */
+
+export interface Kustomization {
+  apiVersion: 'kustomize.config.k8s.io/v1beta1';
+  kind: 'Kustomization';
+  resources?: string[];
+  generatorOptions?: { disableNameSuffixHash: boolean };
+  configMapGenerator?: Array<{ name: string; files: string[]; options?: { labels: Record<string, string> } }>;
+}
+
+export const resourcesKustomization = (resources: string[]): Kustomization => ({
+  apiVersion: 'kustomize.config.k8s.io/v1beta1',
+  kind: 'Kustomization',
+  resources,
+});
+
+/**
+ * One ConfigMap holding the dashboard files. The name carries no hash suffix because Grafana's sidecar
+ * watches labels, not names, and a stable name lets other manifests refer to it.
+ */
+export const dashboardsKustomization = (name: string, files: string[], labels: Record<string, string>): Kustomization => ({
+  apiVersion: 'kustomize.config.k8s.io/v1beta1',
+  kind: 'Kustomization',
+  generatorOptions: { disableNameSuffixHash: true },
+  configMapGenerator: [{ name, files, options: { labels } }],
+});

@@ -1,0 +1,85 @@
+/**
+ * Every tunable of the SPT mixin, with the plan's values as defaults. Content reads these and derives from
+ * them; nothing else in lib/spt should hold a threshold, a duration or a label set of its own.
+ */
+import type { AlertSeverity } from '../prometheus/rules.js';
+
+export type SptAlertName =
+  | 'SptDown'
+  | 'SptReadinessDown'
+  | 'SptHighErrorRate'
+  | 'SptIngestionErrors'
+  | 'SptExtractionFailures'
+  | 'SptEbayQuotaHigh'
+  | 'SptEbayLimitReached'
+  | 'SptNotificationFailures';
+
+export interface AlertTuning {
+  /** How long the condition must hold before the alert fires, a Prometheus duration (`0m` fires at once). */
+  for: string;
+  severity: AlertSeverity;
+}
+
+export interface SptConfig {
+  /**
+   * Label matchers added to every selector of a raw SPT metric (and of `up`), in PromQL matcher syntax.
+   * Change it when SPT is scraped under another job name or to pin one environment,
+   * e.g. `job="spt", env="prod"`. Default: `job="server-price-tracker"`.
+   */
+  sptSelector: string;
+  /** eBay's daily API call allowance; the quota gauge shows usage as a share of it. Default: 5000. */
+  ebayDailyLimit: number;
+  /** Daily call count above which `SptEbayQuotaHigh` fires; also the gauge's yellow step. Default: 4000. */
+  ebayQuotaWarning: number;
+  /** Share of HTTP requests answered 5xx above which `SptHighErrorRate` fires (0.05 = 5 %). Default: 0.05. */
+  errorRateThreshold: number;
+  /** Extraction failures per second above which `SptExtractionFailures` fires. Default: 0.1. */
+  extractionFailureRateThreshold: number;
+  /** `for` duration and severity of each alert, e.g. `{ SptDown: { for: '5m' } }` to wait longer. */
+  alerts: Record<SptAlertName, AlertTuning>;
+  /** Metadata labels of both PrometheusRule resources; match them to your Prometheus's `ruleSelector`. */
+  ruleLabels: Record<string, string>;
+  /** Runbook link of every alert; `%s` becomes the alert name in lower case. */
+  runbookUrlPattern: string;
+  /** Dashboard uid: keep it stable, links and bookmarks use it. Default: `spt-overview`. */
+  dashboardUid: string;
+  dashboardTitle: string;
+  dashboardTags: string[];
+  /** Dashboard auto-refresh interval. Default: `30s`. */
+  dashboardRefresh: string;
+  /** Range of the dashboards' rate() windows; Grafana's `$__rate_interval` adapts it to the scrape interval. */
+  rateInterval: string;
+  /** Labels of the dashboard ConfigMap; Grafana's sidecar loads ConfigMaps that carry `grafana_dashboard: "1"`. */
+  grafanaDashboardLabels: Record<string, string>;
+}
+
+export const defaultConfig: SptConfig = {
+  sptSelector: 'job="server-price-tracker"',
+  ebayDailyLimit: 5000,
+  ebayQuotaWarning: 4000,
+  errorRateThreshold: 0.05,
+  extractionFailureRateThreshold: 0.1,
+  alerts: {
+    SptDown: { for: '2m', severity: 'critical' },
+    SptReadinessDown: { for: '2m', severity: 'critical' },
+    SptHighErrorRate: { for: '5m', severity: 'warning' },
+    SptIngestionErrors: { for: '5m', severity: 'warning' },
+    SptExtractionFailures: { for: '5m', severity: 'warning' },
+    SptEbayQuotaHigh: { for: '5m', severity: 'warning' },
+    SptEbayLimitReached: { for: '0m', severity: 'critical' },
+    SptNotificationFailures: { for: '1m', severity: 'warning' },
+  },
+  ruleLabels: {
+    'app.kubernetes.io/name': 'server-price-tracker',
+    'app.kubernetes.io/part-of': 'spt-mixin',
+    prometheus: 'k8s',
+    role: 'alert-rules',
+  },
+  runbookUrlPattern: 'https://github.com/donaldgifford/server-price-tracker/blob/main/docs/runbooks.md#%s',
+  dashboardUid: 'spt-overview',
+  dashboardTitle: 'SPT Overview',
+  dashboardTags: ['spt', 'server-price-tracker'],
+  dashboardRefresh: '30s',
+  rateInterval: '$__rate_interval',
+  grafanaDashboardLabels: { grafana_dashboard: '1' },
+};

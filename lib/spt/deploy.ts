@@ -1,0 +1,43 @@
+/** Where the SPT mixin's outputs land under deploy/, and the Kustomize entry points that ship them. */
+import type { Mixin } from '../engine/mixin.js';
+import { prometheusRule } from '../prometheus/rules.js';
+import { dashboardsKustomization, resourcesKustomization } from '../render/kustomize.js';
+import type { Artifact } from '../render/serialize.js';
+import type { SptConfig } from './config.js';
+import { renderText } from './context.js';
+
+export const RECORDING_RULES_FILE = 'prometheus/spt-recording-rules.yaml';
+export const ALERTS_FILE = 'prometheus/spt-alerts.yaml';
+
+export type Part = 'dashboards' | 'rules';
+
+export function artifacts(mixin: Mixin<SptConfig>, parts: readonly Part[] = ['dashboards', 'rules']): Artifact[] {
+  const config = mixin._config;
+  const header = renderText('header', { comment: '#', source: 'mixin.ts' });
+  const out: Artifact[] = [];
+  if (parts.includes('dashboards')) {
+    const files = Object.keys(mixin.grafanaDashboards).sort();
+    for (const file of files) {
+      out.push({ path: `grafana/data/${file}`, format: 'json', data: mixin.grafanaDashboards[file] });
+    }
+    out.push({
+      path: 'grafana/kustomization.yaml',
+      format: 'yaml',
+      header,
+      data: dashboardsKustomization('spt-grafana-dashboards', files.map((f) => `data/${f}`), config.grafanaDashboardLabels),
+    });
+  }
+  if (parts.includes('rules')) {
+    out.push(
+      { path: RECORDING_RULES_FILE, format: 'yaml', header, data: prometheusRule('spt-recording-rules', config.ruleLabels, mixin.prometheusRules) },
+      { path: ALERTS_FILE, format: 'yaml', header, data: prometheusRule('spt-alerts', config.ruleLabels, mixin.prometheusAlerts) },
+      {
+        path: 'prometheus/kustomization.yaml',
+        format: 'yaml',
+        header,
+        data: resourcesKustomization(['spt-recording-rules.yaml', 'spt-alerts.yaml']),
+      },
+    );
+  }
+  return out;
+}

@@ -1,0 +1,21 @@
+/** The SPT mixin: its config defaults and the content built from them. */
+import { defineMixin, type Mixin } from '../engine/mixin.js';
+import { defaultConfig, type SptConfig } from './config.js';
+import { contextOf } from './context.js';
+import { overviewDashboard } from './dashboards/overview.js';
+import { alertGroups } from './rules/alerts.js';
+import { recordingRules } from './rules/recording.js';
+
+export const DASHBOARD_FILE = 'spt-overview.json';
+
+export const sptMixin: Mixin<SptConfig> = defineMixin<SptConfig>({
+  defaults: defaultConfig,
+  build(config) {
+    const ctx = contextOf(config);
+    return {
+      grafanaDashboards: { [DASHBOARD_FILE]: overviewDashboard(ctx) },
+      prometheusRules: { groups: recordingRules(ctx) },
+      prometheusAlerts: { groups: alertGroups(ctx) },
+    };
+  },
+});

@@ -1,0 +1,44 @@
+/** eBay API row: call volume against the daily allowance. */
+import { query, stat, thresholds, timeseries, type PanelContent } from '../../grafana/panel.js';
+import { dashboardDuration, promql } from '../../engine/promql.js';
+import { metrics } from '../catalogue.js';
+import type { Context } from '../context.js';
+
+export function apiCallsRateTimeseries({ selector, rateInterval }: Context): PanelContent {
+  return timeseries({
+    title: 'API Calls Rate',
+    description: 'eBay API calls per second made by SPT.',
+    unit: 'reqps',
+    queries: [query(promql`sum(rate(${metrics.ebayApiCalls.where(selector)}[${rateInterval}]))`, 'calls')],
+  });
+}
+
+export function dailyUsageTimeseries({ selector, config }: Context): PanelContent {
+  return timeseries({
+    title: 'Daily Usage vs Limit',
+    description: `eBay API calls made today against the daily limit of ${config.ebayDailyLimit}; SptEbayQuotaHigh fires above ${config.ebayQuotaWarning}.`,
+    unit: 'short',
+    min: 0,
+    showThresholds: true,
+    queries: [
+      query(promql`max(${metrics.ebayDailyUsage.where(selector)})`, 'used today'),
+      query(promql`vector(${config.ebayDailyLimit})`, 'daily limit'),
+    ],
+    thresholds: thresholds('green', [config.ebayQuotaWarning, 'yellow'], [config.ebayDailyLimit, 'red']),
+  });
+}
+
+export function limitHitsStat({ selector }: Context): PanelContent {
+  return stat({
+    title: 'Limit Hits',
+    description: 'Times SPT hit the eBay daily limit in the selected time range; any hit means calls were refused.',
+    unit: 'short',
+    decimals: 0,
+    queries: [
+      query(promql`sum(increase(${metrics.ebayDailyLimitHits.where(selector)}[${dashboardDuration('$__range')}]))`, 'limit hits', {
+        instant: true,
+      }),
+    ],
+    thresholds: thresholds('green', [1, 'red']),
+  });
+}

@@ -1,0 +1,27 @@
+/** Extraction row: LLM extraction latency and failures. */
+import { query, thresholds, timeseries, type PanelContent } from '../../grafana/panel.js';
+import { promql } from '../../engine/promql.js';
+import { metrics } from '../catalogue.js';
+import type { Context } from '../context.js';
+import { latencyQueries } from './quantiles.js';
+
+export function extractionDurationTimeseries(ctx: Context): PanelContent {
+  return timeseries({
+    title: 'Duration p50/p95',
+    description: 'LLM extraction latency percentiles, from the extraction duration histogram.',
+    unit: 's',
+    queries: latencyQueries(ctx, metrics.extractionDuration, [0.5, 0.95]),
+  });
+}
+
+export function extractionFailuresTimeseries({ selector, rateInterval, config }: Context): PanelContent {
+  return timeseries({
+    title: 'Failure Rate',
+    description: `Failed LLM extractions per second. The red line is the SptExtractionFailures threshold (${config.extractionFailureRateThreshold}/s).`,
+    unit: 'cps',
+    min: 0,
+    showThresholds: true,
+    queries: [query(promql`sum(rate(${metrics.extractionFailures.where(selector)}[${rateInterval}]))`, 'failures')],
+    thresholds: thresholds('green', [config.extractionFailureRateThreshold, 'red']),
+  });
+}

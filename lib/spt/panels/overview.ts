@@ -1,0 +1,61 @@
+/** Overview row: is SPT alive, ready, within its eBay quota, and how long has it been up. */
+import { gauge, query, stat, thresholds, valueText, type PanelContent } from '../../grafana/panel.js';
+import { promql } from '../../engine/promql.js';
+import { metrics } from '../catalogue.js';
+import type { Context } from '../context.js';
+
+const upDown = valueText([
+  [1, 'Up', 'green'],
+  [0, 'Down', 'red'],
+]);
+
+export function healthzStat({ selector }: Context): PanelContent {
+  return stat({
+    title: 'Healthz',
+    description: 'Liveness check result: Up when /healthz passes on every instance, Down when any fails.',
+    unit: 'none',
+    queries: [query(promql`min(${metrics.healthzUp.where(selector)})`, 'healthz', { instant: true })],
+    thresholds: thresholds('red', [1, 'green']),
+    mappings: upDown,
+  });
+}
+
+export function readyzStat({ selector }: Context): PanelContent {
+  return stat({
+    title: 'Readyz',
+    description: 'Readiness check result: Up when /readyz passes on every instance, so SPT can serve traffic.',
+    unit: 'none',
+    queries: [query(promql`min(${metrics.readyzUp.where(selector)})`, 'readyz', { instant: true })],
+    thresholds: thresholds('red', [1, 'green']),
+    mappings: upDown,
+  });
+}
+
+export function quotaGauge({ selector, config }: Context): PanelContent {
+  const warningPercent = (100 * config.ebayQuotaWarning) / config.ebayDailyLimit;
+  return gauge({
+    title: 'eBay Quota %',
+    description: `Share of the eBay daily API allowance (${config.ebayDailyLimit} calls) used today. Yellow from the ${config.ebayQuotaWarning}-call warning level, red at the limit.`,
+    unit: 'percent',
+    min: 0,
+    max: 100,
+    decimals: 1,
+    queries: [
+      query(promql`100 * max(${metrics.ebayDailyUsage.where(selector)}) / ${config.ebayDailyLimit}`, 'quota used', {
+        instant: true,
+      }),
+    ],
+    thresholds: thresholds('green', [warningPercent, 'yellow'], [100, 'red']),
+  });
+}
+
+export function uptimeStat({ selector }: Context): PanelContent {
+  return stat({
+    title: 'Uptime',
+    description: 'Time since the most recently started SPT process began; orange during the first 5 minutes after a restart.',
+    unit: 's',
+    decimals: 0,
+    queries: [query(promql`time() - max(${metrics.processStart.where(selector)})`, 'uptime', { instant: true })],
+    thresholds: thresholds('orange', [300, 'green']),
+  });
+}

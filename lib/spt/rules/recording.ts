@@ -1,0 +1,24 @@
+/** The plan's six recording rules: 5-minute rates the alerts (and anyone's ad-hoc queries) build on. */
+import type { RuleGroup } from '../../engine/mixin.js';
+import { duration, promql, re, type VectorSelector } from '../../engine/promql.js';
+import { group, recordingRule } from '../../prometheus/rules.js';
+import { metrics, recorded } from '../catalogue.js';
+import type { Context } from '../context.js';
+
+/** The window is part of the recorded names (`rate5m`), so it is fixed here rather than configurable. */
+const window = duration('5m');
+
+export function recordingRules({ selector }: Context): RuleGroup[] {
+  const rate = (series: VectorSelector) => promql`rate(${series}[${window}])`;
+  const { httpRequests } = metrics;
+  return [
+    group('spt.rules', [
+      recordingRule(recorded.httpRequestsRate5m.name, promql`sum(${rate(httpRequests.where(selector))})`),
+      recordingRule(recorded.httpErrorsRate5m.name, promql`sum(${rate(httpRequests.where(selector, re('status', '5..')))})`),
+      recordingRule(recorded.ingestionListingsRate5m.name, rate(metrics.ingestionListings.where(selector))),
+      recordingRule(recorded.ingestionErrorsRate5m.name, rate(metrics.ingestionErrors.where(selector))),
+      recordingRule(recorded.extractionFailuresRate5m.name, rate(metrics.extractionFailures.where(selector))),
+      recordingRule(recorded.ebayApiCallsRate5m.name, rate(metrics.ebayApiCalls.where(selector))),
+    ]),
+  ];
+}

@@ -1,0 +1,89 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { append, merge } from '../lib/engine/merge.js';
+import { Duration, PromqlError, duration, eq, promql, re, VectorSelector, quoteLabelValue } from '../lib/engine/promql.js';
+import { Metric, catalogueOf } from '../lib/engine/catalogue.js';
+import { layout, row, sized } from '../lib/grafana/dashboard.js';
+import { query, timeseries } from '../lib/grafana/panel.js';
+
+test('merge: objects merge deeply, scalars and arrays are replaced (Jsonnet +:)', () => {
+  const base = { a: { b: 1, c: [1, 2] }, d: 'x' };
+  assert.equal(merge(base, { a: { b: 2 } }), { a: { b: 2, c: [1, 2] }, d: 'x' });
+  assert.equal(merge(base, { a: { c: [9] } }), { a: { b: 1, c: [9] }, d: 'x' });
+  assert.equal(base, { a: { b: 1, c: [1, 2] }, d: 'x' }, 'inputs are not mutated');
+});
+
+test('merge: append() adds to an array, and to a missing one as if it were empty', () => {
+  const base: { list: number[]; nested?: { more: number[] } } = { list: [1] };
+  assert.equal(merge(base, { list: append(2, 3) }), { list: [1, 2, 3] });
+  assert.equal(merge(base, { nested: { more: append(4) } }), { list: [1], nested: { more: [4] } });
+  assert.throws(() => merge({ x: 1 } as { x: unknown }, { x: append(1) }), /needs an array/);
+});
+
+const isPromqlError = (e: unknown): boolean => e instanceof PromqlError;
+const metric = new Metric('app_requests_total', { type: 'counter', help: 'h', labels: ['code'] }, ['job']);
+const hist = new Metric('app_latency_seconds', { type: 'histogram', help: 'h' }, ['job']);
+
+test('promql: interpolates selectors, durations, numbers and other expressions', () => {
+  const inner = promql`rate(${metric.where(eq('job', 'a'), re('code', '5..'))}[${duration('5m')}])`;
+  assert.is(inner.text, 'rate(app_requests_total{job="a", code=~"5.."}[5m])');
+  assert.is(promql`sum(${inner}) > ${0.05}`.text, 'sum(rate(app_requests_total{job="a", code=~"5.."}[5m])) > 0.05');
+  assert.is(promql`${hist.bucket.where()}`.text, 'app_latency_seconds_bucket');
+});
+
+test('promql: label values are escaped as PromQL string literals', () => {
+  const s = new VectorSelector('m', [eq('a', 'say "hi"\\ \n')]);
+  assert.is(s.toString(), 'm{a="say \\"hi\\"\\\\ \\n"}');
+  assert.throws(() => quoteLabelValue('\ud800'), isPromqlError);
+});
+
+test('promql: raw strings and non-finite numbers are refused', () => {
+  assert.throws(() => promql`sum(${'up' as never})`, isPromqlError);
+  assert.throws(() => promql`${Number.NaN}`, isPromqlError);
+  assert.throws(() => eq('bad-label', 'x'), isPromqlError);
+  assert.throws(() => new VectorSelector('bad name', []), isPromqlError);
+});
+
+test('durations: Grafana variables only where Grafana substitutes them', () => {
+  assert.is(Duration.parse('$__rate_interval').text, '$__rate_interval');
+  assert.throws(() => duration('$__rate_interval'), isPromqlError);
+  for (const bad of ['', '5', '5 m', 'm', '0m', '-1m']) assert.throws(() => duration(bad), isPromqlError, bad);
+  for (const good of ['30s', '5m', '1h30m', '2d', '500ms']) assert.is(duration(good).text, good);
+});
+
+test('catalogue: histograms expose _bucket (with le), _sum and _count; names are unique', () => {
+  const c = catalogueOf([metric, hist]);
+  assert.equal([...c.series.keys()].sort(), [
+    'app_latency_seconds_bucket',
+    'app_latency_seconds_count',
+    'app_latency_seconds_sum',
+    'app_requests_total',
+  ]);
+  assert.ok(c.series.get('app_latency_seconds_bucket')?.labels.includes('le'));
+  assert.throws(() => metric.bucket, /only histograms/);
+  assert.throws(() => catalogueOf([metric, metric]), /twice/);
+});
+
+test('layout: rows stack, panels flow left to right and wrap, ids follow reading order', () => {
+  const p = (title: string) => timeseries({ title, description: 'd', unit: 's', queries: [query(promql`${metric}`, 'x')] });
+  const panels = layout([
+    row('A', [sized(p('a1'), 12, 8), sized(p('a2'), 12, 4), sized(p('a3'), 24, 6)]),
+    row('B', [sized(p('b1'), 8, 5)], true),
+    row('C', [sized(p('c1'), 24, 3)]),
+  ]);
+  const summary = panels.map((x) => [x.id, x.type, x.gridPos?.x, x.gridPos?.y, x.gridPos?.w, x.gridPos?.h]);
+  assert.equal(summary, [
+    [1, 'row', 0, 0, 24, 1],
+    [2, 'timeseries', 0, 1, 12, 8],
+    [3, 'timeseries', 12, 1, 12, 4],
+    [4, 'timeseries', 0, 9, 24, 6],
+    [5, 'row', 0, 15, 24, 1],
+    [7, 'row', 0, 16, 24, 1],
+    [8, 'timeseries', 0, 17, 24, 3],
+  ]);
+  const collapsed = panels[4] as { panels: Array<{ id: number; gridPos: unknown }> };
+  assert.equal(collapsed.panels.map((x) => [x.id, x.gridPos]), [[6, { x: 0, y: 16, w: 8, h: 5 }]]);
+  assert.throws(() => layout([row('X', [sized(p('wide'), 25, 1)])]), /width must be 1-24/);
+});
+
+test.run();
