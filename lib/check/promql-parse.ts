@@ -1,0 +1,285 @@
+/**
+ * One parse of an expression with lezer-promql, and the facts checks read from it: syntax problems and the
+ * vector selectors with what surrounds them.
+ *
+ * Positions: Grafana variables are replaced by placeholders of exactly the same length, so every offset in the
+ * substituted text is the same offset in the original and no map is needed.
+ */
+import type { SyntaxNode, Tree } from '@lezer/common';
+import { parser } from '@prometheus-io/lezer-promql';
+import {
+  readLabelMatchers,
+  spanOf,
+  stringValue,
+  syntaxProblems,
+  type Named,
+  type PositionedMatcher,
+  type Span,
+  type SyntaxIssue,
+} from '../engine/selector.js';
+
+export type { Named, PositionedMatcher, Span, SyntaxIssue };
+
+/** A Grafana variable found in the original text. */
+export interface GrafanaVariable extends Span {
+  /** The variable as written: `$job`, `${job:regex}`, `[[job]]`. */
+  readonly text: string;
+  readonly name: string;
+}
+
+export interface ParsedPromql {
+  /** The expression as given. */
+  readonly source: string;
+  /** The expression as parsed: variables replaced, same length as `source`. */
+  readonly text: string;
+  /** Parsed from `text`: read node text from there. */
+  readonly tree: Tree;
+  readonly variables: readonly GrafanaVariable[];
+  /** In text order; empty when the expression is valid. */
+  readonly syntaxErrors: readonly SyntaxIssue[];
+}
+
+/** Grafana's own variable syntax: `$name`, `${name}`, `${name.field:format}`, `[[name:format]]`. */
+const VARIABLE = /\$(\w+)|\$\{(\w+)(?:\.[^:}]+)?(?::[^}]+)?\}|\[\[(\w+)(?::\w+)?\]\]/y;
+
+/** Variables Grafana fills with a duration such as `1m`; they may stand wherever a duration can. */
+const DURATION_VARIABLES: ReadonlySet<string> = new Set(['__interval', '__rate_interval', '__range']);
+/** Variables Grafana fills with a plain number (milliseconds, seconds, timestamps). */
+const NUMBER_VARIABLES: ReadonlySet<string> = new Set([
+  '__interval_ms',
+  '__rate_interval_ms',
+  '__range_s',
+  '__range_ms',
+  '__from',
+  '__to',
+]);
+
+export function substituteGrafanaVariables(expr: string): string {
+  return substitute(expr).text;
+}
+
+/**
+ * Replaces each variable outside string literals and comments by a same-length placeholder fit for where it
+ * stands: a duration inside `[...]` or after `offset`, a number after `@`, an aggregation before `(` or
+ * `by`/`without`, otherwise an identifier (the variable with its punctuation turned into `_`), which is valid
+ * as a metric name, a label name and an operand. Inside strings a variable is already valid PromQL.
+ */
+function substitute(expr: string): { text: string; variables: GrafanaVariable[] } {
+  const variables: GrafanaVariable[] = [];
+  let text = '';
+  let bracketDepth = 0;
+  let i = 0;
+  while (i < expr.length) {
+    const c = expr[i] ?? '';
+    const skip = c === '#' ? commentEnd(expr, i) : `"'\``.includes(c) ? stringEnd(expr, i) : undefined;
+    if (skip !== undefined) {
+      text += expr.slice(i, skip);
+      i = skip;
+      continue;
+    }
+    VARIABLE.lastIndex = i;
+    const match = c === '$' || c === '[' ? VARIABLE.exec(expr) : null;
+    if (match) {
+      const name = match[1] ?? match[2] ?? match[3] ?? '';
+      const context = { before: text, after: expr.slice(i + match[0].length), inBrackets: bracketDepth > 0 };
+      text += placeholder(match[0], name, context);
+      variables.push({ text: match[0], name, from: i, to: i + match[0].length });
+      i += match[0].length;
+      continue;
+    }
+    if (c === '[') bracketDepth++;
+    if (c === ']') bracketDepth = Math.max(0, bracketDepth - 1);
+    text += c;
+    i++;
+  }
+  return { text, variables };
+}
+
+function commentEnd(expr: string, at: number): number {
+  const newline = expr.indexOf('\n', at);
+  return newline === -1 ? expr.length : newline;
+}
+
+/** Index just past the string literal opening at `at`, or the end of text when it is unterminated. */
+function stringEnd(expr: string, at: number): number {
+  const quote = expr[at];
+  for (let i = at + 1; i < expr.length; i++) {
+    if (expr[i] === '\\' && quote !== '`') i++;
+    else if (expr[i] === quote) return i + 1;
+  }
+  return expr.length;
+}
+
+interface Surroundings {
+  readonly before: string;
+  readonly after: string;
+  readonly inBrackets: boolean;
+}
+
+function placeholder(written: string, name: string, around: Surroundings): string {
+  const pad = (value: string): string => (value.length <= written.length ? value.padEnd(written.length) : identifier(written));
+  if (DURATION_VARIABLES.has(name)) return pad('5m');
+  if (NUMBER_VARIABLES.has(name)) return pad('60');
+  const before = around.before.trimEnd();
+  if (before.endsWith('[') || (around.inBrackets && before.endsWith(':')) || /\boffset$/i.test(before)) return pad('5m');
+  if (before.endsWith('@')) return pad('60');
+  if (/^\s*(?:\(|by\b|without\b)/i.test(around.after) && !/[\w:]$/.test(before)) return pad('sum');
+  return identifier(written);
+}
+
+function identifier(written: string): string {
+  return written.replace(/\W/g, '_');
+}
+
+export function parsePromql(expr: string): ParsedPromql {
+  const { text, variables } = substitute(expr);
+  const tree = parser.parse(text);
+  // Same positions in both texts; messages quote the original, so a misplaced `$job` reads as `$job`.
+  return { source: expr, text, tree, variables, syntaxErrors: syntaxProblems(tree, expr) };
+}
+
+/** Whether a range holds text that came from a Grafana variable, so its name is not known until Grafana runs. */
+export function isTemplated(parsed: ParsedPromql, span: Span): boolean {
+  return parsed.variables.some((v) => v.from < span.to && span.from < v.to);
+}
+
+/** `by (...)` / `without (...)` on an aggregation. */
+export interface Grouping {
+  readonly mode: 'by' | 'without';
+  readonly labels: readonly Named[];
+  readonly position: Span;
+}
+
+/** `on (...)` / `ignoring (...)` on a binary operation, with its `group_left (...)` / `group_right (...)`. */
+export interface Matching {
+  readonly mode: 'on' | 'ignoring';
+  readonly labels: readonly Named[];
+  readonly group: { readonly side: 'left' | 'right'; readonly labels: readonly Named[] } | undefined;
+  readonly position: Span;
+}
+
+/**
+ * An operation that takes expressions as arguments. One object per operation in the expression, shared by all
+ * selectors under it, so checks can group selectors by the operation they meet.
+ */
+export type Operation =
+  | { readonly kind: 'function'; readonly name: string; readonly position: Span }
+  | { readonly kind: 'aggregation'; readonly name: string; readonly grouping: Grouping | undefined; readonly position: Span }
+  | { readonly kind: 'binary'; readonly name: string; readonly matching: Matching | undefined; readonly position: Span };
+
+export interface Enclosing {
+  readonly operation: Operation;
+  /** Which argument the selector is in: 0-based for calls (`topk(5, x)`: 1), 0 left / 1 right for binaries. */
+  readonly argument: number;
+}
+
+export interface Selector {
+  /** From the identifier, a bare quoted name or a `__name__="..."` matcher; undefined when none names it. */
+  readonly metric: Named | undefined;
+  /** Every matcher inside the braces, `__name__` ones included. */
+  readonly matchers: readonly PositionedMatcher[];
+  /** Written with a range, `x[5m]`. */
+  readonly range: boolean;
+  readonly position: Span;
+  /** Innermost first; offsets, `@`, subqueries and parentheses are looked through. */
+  readonly enclosing: readonly Enclosing[];
+  /** The VectorSelector node, for checks that need more of the tree. */
+  readonly node: SyntaxNode;
+}
+
+/** Every vector selector in text order. Meant for expressions without syntax errors; on others it is partial. */
+export function selectorsOf(parsed: ParsedPromql): Selector[] {
+  const selectors: Selector[] = [];
+  const visit = (node: SyntaxNode, enclosing: readonly Enclosing[]): void => {
+    if (node.name === 'VectorSelector') {
+      selectors.push(selectorAt(node, parsed.text, enclosing));
+      return;
+    }
+    const operation = operationAt(node, parsed.text);
+    if (operation) {
+      operands(node).forEach((arg, argument) => visit(arg, [{ operation, argument }, ...enclosing]));
+      return;
+    }
+    for (let child = node.firstChild; child; child = child.nextSibling) visit(child, enclosing);
+  };
+  visit(parsed.tree.topNode, []);
+  return selectors;
+}
+
+function selectorAt(node: SyntaxNode, text: string, enclosing: readonly Enclosing[]): Selector {
+  const list = node.getChild('LabelMatchers');
+  const read = list ? readLabelMatchers(list, text) : { matchers: [], metricNames: [] };
+  const identifier = node.getChild('Identifier');
+  const nameMatcher = read.matchers.find((m) => m.label === '__name__' && m.op === '=');
+  const metric = identifier
+    ? { name: text.slice(identifier.from, identifier.to), position: spanOf(identifier) }
+    : (read.metricNames[0] ?? (nameMatcher && { name: nameMatcher.value, position: nameMatcher.position }));
+  return {
+    metric,
+    matchers: read.matchers,
+    range: node.parent?.name === 'MatrixSelector',
+    position: spanOf(node),
+    enclosing,
+    node,
+  };
+}
+
+function operationAt(node: SyntaxNode, text: string): Operation | undefined {
+  const position = spanOf(node);
+  switch (node.name) {
+    case 'FunctionCall': {
+      const name = node.getChild('FunctionIdentifier');
+      return { kind: 'function', name: name ? text.slice(name.from, name.to) : '', position };
+    }
+    case 'AggregateExpr': {
+      const op = node.getChild('AggregateOp');
+      const modifier = node.getChild('AggregateModifier');
+      const grouping = modifier ? groupingAt(modifier, text) : undefined;
+      return { kind: 'aggregation', name: op ? text.slice(op.from, op.to).toLowerCase() : '', grouping, position };
+    }
+    case 'BinaryExpr': {
+      const op = node.firstChild?.nextSibling;
+      const clause = node.getChild('MatchingModifierClause');
+      const matching = clause ? matchingAt(clause, text) : undefined;
+      return { kind: 'binary', name: op ? text.slice(op.from, op.to).toLowerCase() : '', matching, position };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The argument expressions of an operation node, in order. */
+function operands(node: SyntaxNode): SyntaxNode[] {
+  if (node.name === 'BinaryExpr') return [node.firstChild, node.lastChild].filter((n): n is SyntaxNode => n !== null);
+  const body = node.getChild('FunctionCallBody');
+  const args: SyntaxNode[] = [];
+  for (let child = body?.firstChild ?? null; child; child = child.nextSibling) args.push(child);
+  return args;
+}
+
+function groupingAt(modifier: SyntaxNode, text: string): Grouping {
+  const keyword = modifier.firstChild;
+  const mode = keyword?.name === 'Without' ? 'without' : 'by';
+  return { mode, labels: labelsOf(modifier.getChild('GroupingLabels'), text), position: spanOf(modifier) };
+}
+
+function matchingAt(clause: SyntaxNode, text: string): Matching {
+  const mode = clause.getChild('Ignoring') ? 'ignoring' : 'on';
+  const [labels, groupLabels] = clause.getChildren('GroupingLabels');
+  const side = clause.getChild('GroupLeft') ? 'left' : clause.getChild('GroupRight') ? 'right' : undefined;
+  return {
+    mode,
+    labels: labelsOf(labels ?? null, text),
+    group: side && { side, labels: labelsOf(groupLabels ?? null, text) },
+    position: spanOf(clause),
+  };
+}
+
+function labelsOf(list: SyntaxNode | null, text: string): Named[] {
+  const labels: Named[] = [];
+  for (let child = list?.firstChild ?? null; child; child = child.nextSibling) {
+    if (child.name === 'LabelName') labels.push({ name: text.slice(child.from, child.to), position: spanOf(child) });
+    if (child.name === 'QuotedLabelName') labels.push({ name: stringValue(child, text), position: spanOf(child) });
+  }
+  return labels;
+}

@@ -1,0 +1,287 @@
+/**
+ * Label matchers read with the real PromQL grammar (lezer-promql), so a matcher list from config is accepted
+ * exactly when Prometheus would accept it inside `{...}`, and nothing else can ride along with it.
+ * The reading pieces (matchers of a node, string literals, syntax problems) are shared with the checks.
+ */
+import type { SyntaxNode, Tree } from '@lezer/common';
+import { parser } from '@prometheus-io/lezer-promql';
+import { PromqlError, isLabelName, type MatchOp, type Matcher } from './promql.js';
+
+/** A character range in an expression, `to` exclusive. */
+export interface Span {
+  readonly from: number;
+  readonly to: number;
+}
+
+/** A name as written in an expression, with where it sits. */
+export interface Named {
+  readonly name: string;
+  readonly position: Span;
+}
+
+export interface PositionedMatcher extends Matcher {
+  /** The whole matcher, `label op "value"`. */
+  readonly position: Span;
+}
+
+export interface LabelMatchersRead {
+  readonly matchers: PositionedMatcher[];
+  /** Bare quoted names, `{"my.metric"}`: the UTF-8 form of a metric name. */
+  readonly metricNames: Named[];
+}
+
+export type DecodedString = { ok: true; value: string } | { ok: false; message: string; offset: number };
+
+const MATCH_OPS: ReadonlySet<string> = new Set<MatchOp>(['=', '!=', '=~', '!~']);
+
+/**
+ * Reads the matchers under a `LabelMatchers` node, skipping ones error recovery left incomplete. Invalid
+ * string literals read as their raw text, so this stays total on any tree; syntaxProblems reports them.
+ */
+export function readLabelMatchers(node: SyntaxNode, text: string): LabelMatchersRead {
+  const matchers: PositionedMatcher[] = [];
+  const metricNames: Named[] = [];
+  for (let child = node.firstChild; child; child = child.nextSibling) {
+    if (child.name === 'QuotedLabelName') {
+      metricNames.push({ name: stringValue(child, text), position: spanOf(child) });
+      continue;
+    }
+    if (child.name !== 'UnquotedLabelMatcher' && child.name !== 'QuotedLabelMatcher') continue;
+    const label = child.getChild('LabelName') ?? child.getChild('QuotedLabelName');
+    const op = child.getChild('MatchOp');
+    const value = child.getChild('StringLiteral');
+    if (!label || !op || !value) continue;
+    const opText = text.slice(op.from, op.to);
+    if (!MATCH_OPS.has(opText)) continue;
+    matchers.push({
+      label: label.name === 'LabelName' ? text.slice(label.from, label.to) : stringValue(label, text),
+      op: opText as MatchOp,
+      value: stringValue(value, text),
+      position: spanOf(child),
+    });
+  }
+  return { matchers, metricNames };
+}
+
+export function spanOf(node: SyntaxNode): Span {
+  return { from: node.from, to: node.to };
+}
+
+/** The value of a `StringLiteral` node, or of the literal inside a `QuotedLabelName`. */
+export function stringValue(node: SyntaxNode, text: string): string {
+  const literal = node.name === 'StringLiteral' ? node : (node.getChild('StringLiteral') ?? node);
+  const raw = text.slice(literal.from, literal.to);
+  const decoded = decodeString(raw);
+  return decoded.ok ? decoded.value : raw;
+}
+
+const SIMPLE_ESCAPES: Readonly<Record<string, number>> = { a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, '\\': 92 };
+const utf8 = new TextEncoder();
+
+/**
+ * Decodes a PromQL string literal the way Prometheus does (Go's strconv.Unquote, extended to single quotes).
+ * lezer-promql accepts any backslash pair inside quotes, so this is also where `"\q"` or `"\ud800"` is caught.
+ * `\x` and octal escapes are bytes, so the result is assembled as UTF-8 and must decode as UTF-8.
+ */
+export function decodeString(literal: string): DecodedString {
+  const quote = literal[0];
+  if (quote === '`') {
+    return literal.length >= 2 && literal.endsWith('`')
+      ? { ok: true, value: literal.slice(1, -1) }
+      : { ok: false, message: 'unterminated string', offset: 0 };
+  }
+  if (quote !== '"' && quote !== "'") return { ok: false, message: 'not a string literal', offset: 0 };
+  const bytes: number[] = [];
+  let i = 1;
+  while (i < literal.length) {
+    const c = literal[i];
+    if (c === quote) {
+      return i === literal.length - 1 ? utf8Value(bytes) : { ok: false, message: 'text after closing quote', offset: i + 1 };
+    }
+    if (c === '\n') return { ok: false, message: 'newline in string', offset: i };
+    if (c === '\\') {
+      const escape = readEscape(literal, i + 1, quote);
+      if (!escape.ok) return { ok: false, message: escape.message, offset: i };
+      bytes.push(...escape.bytes);
+      i = escape.next;
+      continue;
+    }
+    const codePoint = literal.codePointAt(i) ?? 0;
+    if (codePoint >= 0xd800 && codePoint <= 0xdfff) return { ok: false, message: 'lone surrogate in string', offset: i };
+    bytes.push(...utf8.encode(String.fromCodePoint(codePoint)));
+    i += codePoint > 0xffff ? 2 : 1;
+  }
+  return { ok: false, message: 'unterminated string', offset: 0 };
+}
+
+type Escape = { ok: true; bytes: readonly number[]; next: number } | { ok: false; message: string };
+
+function readEscape(literal: string, at: number, quote: string): Escape {
+  const c = literal[at] ?? '';
+  const simple = SIMPLE_ESCAPES[c];
+  if (simple !== undefined) return { ok: true, bytes: [simple], next: at + 1 };
+  if (c === quote) return { ok: true, bytes: [c.charCodeAt(0)], next: at + 1 };
+  if (c === 'x') return hexByte(literal.slice(at + 1, at + 3), at + 3);
+  if (c === 'u' || c === 'U') return codePointEscape(literal.slice(at + 1, at + (c === 'u' ? 5 : 9)), c === 'u' ? 4 : 8, at);
+  if (/[0-7]/.test(c)) return octalByte(literal.slice(at, at + 3), at + 3);
+  return { ok: false, message: `unknown escape sequence "\\${c}"` };
+}
+
+function hexByte(digits: string, next: number): Escape {
+  return /^[0-9a-fA-F]{2}$/.test(digits)
+    ? { ok: true, bytes: [parseInt(digits, 16)], next }
+    : { ok: false, message: '\\x needs two hex digits' };
+}
+
+function octalByte(digits: string, next: number): Escape {
+  const value = parseInt(digits, 8);
+  return /^[0-7]{3}$/.test(digits) && value <= 255
+    ? { ok: true, bytes: [value], next }
+    : { ok: false, message: 'octal escape needs three digits up to \\377' };
+}
+
+function codePointEscape(digits: string, length: number, at: number): Escape {
+  const value = parseInt(digits, 16);
+  const valid = new RegExp(`^[0-9a-fA-F]{${length}}$`).test(digits) && value <= 0x10ffff && (value < 0xd800 || value > 0xdfff);
+  return valid
+    ? { ok: true, bytes: [...utf8.encode(String.fromCodePoint(value))], next: at + 1 + length }
+    : { ok: false, message: `\\${length === 4 ? 'u' : 'U'} escape is not a Unicode scalar value` };
+}
+
+function utf8Value(bytes: readonly number[]): DecodedString {
+  try {
+    return { ok: true, value: new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array(bytes)) };
+  } catch {
+    return { ok: false, message: 'string is not valid UTF-8', offset: 0 };
+  }
+}
+
+export interface SyntaxIssue extends Span {
+  readonly message: string;
+}
+
+/**
+ * Every syntax problem in a parsed tree, in text order: lezer's error nodes, named after the token found there,
+ * plus string literals Prometheus would refuse. Error nodes inside error nodes are recovery noise and skipped.
+ */
+export function syntaxProblems(tree: Tree, text: string): SyntaxIssue[] {
+  const issues: SyntaxIssue[] = [];
+  tree.iterate({
+    enter: (n) => {
+      if (n.type.isError) {
+        issues.push(errorNodeIssue(n.node, text));
+        return false;
+      }
+      if (n.name === 'StringLiteral') {
+        const decoded = decodeString(text.slice(n.from, n.to));
+        if (!decoded.ok) issues.push({ from: n.from + decoded.offset, to: n.to, message: decoded.message });
+      }
+      return undefined;
+    },
+  });
+  return issues.sort((a, b) => a.from - b.from);
+}
+
+function errorNodeIssue(node: SyntaxNode, text: string): SyntaxIssue {
+  const token = tokenAt(text, node.from);
+  if (!token) return { from: text.length, to: text.length, message: 'unexpected end of expression' };
+  const previous = node.prevSibling;
+  if (token.text === '(' && previous?.name === 'Identifier') {
+    return { from: previous.from, to: token.to, message: `unknown function "${text.slice(previous.from, previous.to)}"` };
+  }
+  // A zero-length error sits before the token the parser could not take; point at that token.
+  const to = node.to > node.from ? node.to : token.to;
+  return { from: token.from, to, message: `unexpected ${quoteToken(token.text)}` };
+}
+
+/** One PromQL-ish token: Grafana variables and string literals stay whole so messages show them intact. */
+const TOKEN = /\$\{[^}\s]*\}|\$\w+|\[\[\w+(?::\w+)?\]\]|"(?:[^"\\\n]|\\.)*"?|'(?:[^'\\\n]|\\.)*'?|`[^`]*`?|[\w.:]+|[=!<>]=|=~|!~|\S/y;
+
+function tokenAt(text: string, position: number): { text: string; from: number; to: number } | undefined {
+  const from = position + (text.slice(position).length - text.slice(position).trimStart().length);
+  TOKEN.lastIndex = from;
+  const match = TOKEN.exec(text);
+  return match ? { text: match[0], from, to: from + match[0].length } : undefined;
+}
+
+function quoteToken(token: string): string {
+  const short = token.length > 30 ? token.slice(0, 29) + '…' : token;
+  return short.includes('"') ? `'${short}'` : `"${short}"`;
+}
+
+/** A matcher list that does not parse, with the offset in the text as given where the trouble starts. */
+export class SelectorError extends PromqlError {
+  constructor(
+    message: string,
+    hint: string,
+    readonly position: number,
+  ) {
+    super(message, hint);
+    this.name = 'SelectorError';
+  }
+}
+
+const SELECTOR_HINT = 'write label matchers only, e.g. job="api", env=~"prod|stage"; quote every value';
+
+/**
+ * Parses a label-matcher list as written in config (`job="a", env=~"b"`, optionally inside braces) into
+ * matchers. The text is parsed as the selector `{text}`: if the result is anything but one selector made of
+ * label matchers, e.g. because a `}` closed it early and more PromQL followed, it is refused.
+ */
+export function parseSelector(text: string): Matcher[] {
+  const inner = withoutBraces(text);
+  const source = `{${inner.text}}`;
+  // Positions in `source` are one past the same character in `inner.text`, which starts at `inner.start`.
+  const fail = (at: number, what: string): SelectorError => {
+    const position = Math.min(Math.max(0, at - 1 + inner.start), text.length);
+    return new SelectorError(`selector ${JSON.stringify(text)}: ${what} at position ${position}`, SELECTOR_HINT, position);
+  };
+
+  const tree = parser.parse(source);
+  const selector = leadingSelector(tree.topNode);
+  const problem = syntaxProblems(tree, source)[0];
+  const closedAt = selector && selector.to < source.length ? selector.to - 1 : undefined;
+  if (closedAt !== undefined && (!problem || closedAt < problem.from)) {
+    throw fail(closedAt, '"}" closes the matcher list early and more follows');
+  }
+  if (problem) {
+    throw fail(problem.from, problem.from >= source.length - 1 ? 'unexpected end of matchers' : problem.message);
+  }
+  if (!selector) throw fail(0, 'not a label-matcher list');
+  return matchersOfSelector(selector, source, fail);
+}
+
+function withoutBraces(text: string): { text: string; start: number } {
+  const trimmed = text.trim();
+  const start = text.indexOf(trimmed);
+  return trimmed.startsWith('{') && trimmed.endsWith('}')
+    ? { text: trimmed.slice(1, -1), start: start + 1 }
+    : { text, start: 0 };
+}
+
+/** The vector selector the text opens with, however the parser nested it into a larger expression. */
+function leadingSelector(top: SyntaxNode): SyntaxNode | undefined {
+  for (let node = top.firstChild; node && node.from === 0; node = node.firstChild) {
+    if (node.name === 'VectorSelector') return node;
+  }
+  return undefined;
+}
+
+function matchersOfSelector(
+  selector: SyntaxNode,
+  source: string,
+  fail: (at: number, what: string) => SelectorError,
+): Matcher[] {
+  const name = selector.getChild('Identifier');
+  if (name) throw fail(name.from, `metric name "${source.slice(name.from, name.to)}"`);
+  const list = selector.getChild('LabelMatchers');
+  if (!list) return [];
+  const read = readLabelMatchers(list, source);
+  const bare = read.metricNames[0];
+  if (bare) throw fail(bare.position.from, `metric name ${JSON.stringify(bare.name)}`);
+  return read.matchers.map((m) => {
+    if (m.label === '__name__') throw fail(m.position.from, 'a __name__ matcher, which selects the metric');
+    if (!isLabelName(m.label)) throw fail(m.position.from, `label name ${JSON.stringify(m.label)} outside [a-zA-Z_][a-zA-Z0-9_]*`);
+    return { label: m.label, op: m.op, value: m.value };
+  });
+}
