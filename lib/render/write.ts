@@ -1,34 +1,65 @@
 /**
- * All-or-nothing output: every file is first written next to its target under a temporary name, and only
- * when all of them are on disk are they renamed into place. A failure before the renames removes the
- * temporaries and leaves the output folder as it was.
+ * All-or-nothing output. Every file is first written next to its target under a temporary name; only when
+ * all are on disk are they renamed into place. If a rename fails half-way, the files already replaced get
+ * their previous content back and the ones that did not exist are removed, so the folder is as it was.
  */
-import { mkdir, rename, rm, writeFile, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
+interface Staged {
+  temp: string;
+  target: string;
+  /** Content before this write; undefined when the file did not exist. */
+  previous: Buffer | undefined;
+}
+
 export async function writeAll(outDir: string, files: ReadonlyMap<string, string>): Promise<string[]> {
-  const staged: Array<{ temp: string; target: string }> = [];
+  const staged: Staged[] = [];
   const suffix = `.${process.pid}.tmp`;
   try {
     for (const [path, text] of files) {
       const target = join(outDir, path);
       await mkdir(dirname(target), { recursive: true });
+      const previous = await readFile(target).catch(() => undefined);
       const temp = target + suffix;
-      staged.push({ temp, target });
+      staged.push({ temp, target, previous });
       await writeFile(temp, text);
     }
   } catch (error) {
     await Promise.all(staged.map(({ temp }) => rm(temp, { force: true })));
     throw error;
   }
-  // rename() within one folder is atomic per file; doing them last keeps the window of a mixed state minimal.
-  for (const { temp, target } of staged) await rename(temp, target);
+  const done: Staged[] = [];
+  try {
+    for (const entry of staged) {
+      await rename(entry.temp, entry.target);
+      done.push(entry);
+    }
+  } catch (error) {
+    await rollBack(done);
+    await Promise.all(staged.map(({ temp }) => rm(temp, { force: true })));
+    throw error;
+  }
   return staged.map(({ target }) => target);
 }
 
-/** Files whose content on disk differs from what was rendered (missing files included). */
-export async function staleFiles(outDir: string, files: ReadonlyMap<string, string>): Promise<Array<{ path: string; actual: string | undefined; expected: string }>> {
-  const stale = [];
+async function rollBack(done: readonly Staged[]): Promise<void> {
+  for (const { target, previous } of done) {
+    if (previous === undefined) await rm(target, { force: true });
+    else await writeFile(target, previous);
+  }
+}
+
+export interface StaleFile {
+  path: string;
+  /** Content on disk; undefined when the file is missing. */
+  actual: string | undefined;
+  expected: string;
+}
+
+/** Files whose content on disk differs from what was rendered, missing files included. */
+export async function staleFiles(outDir: string, files: ReadonlyMap<string, string>): Promise<StaleFile[]> {
+  const stale: StaleFile[] = [];
   for (const [path, expected] of files) {
     const actual = await readFile(join(outDir, path), 'utf8').catch(() => undefined);
     if (actual !== expected) stale.push({ path, actual, expected });

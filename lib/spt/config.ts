@@ -15,7 +15,10 @@ export type SptAlertName =
   | 'SptNotificationFailures';
 
 export interface AlertTuning {
-  /** How long the condition must hold before the alert fires, a Prometheus duration (`0m` fires at once). */
+  /**
+   * How long the condition must hold before the alert fires, a Prometheus duration (`0m` fires at once).
+   * @pattern ^(0|(?=\d)(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?)$
+   */
   for: string;
   severity: AlertSeverity;
 }
@@ -27,27 +30,58 @@ export interface SptConfig {
    * e.g. `job="spt", env="prod"`. Default: `job="server-price-tracker"`.
    */
   sptSelector: string;
-  /** eBay's daily API call allowance; the quota gauge shows usage as a share of it. Default: 5000. */
+  /**
+   * eBay's daily API call allowance; the quota gauge shows usage as a share of it. Default: 5000.
+   * @exclusiveMinimum 0
+   */
   ebayDailyLimit: number;
-  /** Daily call count above which `SptEbayQuotaHigh` fires; also the gauge's yellow step. Default: 4000. */
+  /**
+   * Daily call count above which `SptEbayQuotaHigh` fires; also the gauge's yellow step. Must be below
+   * `ebayDailyLimit`. Default: 4000.
+   * @minimum 0
+   */
   ebayQuotaWarning: number;
-  /** Share of HTTP requests answered 5xx above which `SptHighErrorRate` fires (0.05 = 5 %). Default: 0.05. */
+  /**
+   * Share of HTTP requests answered 5xx above which `SptHighErrorRate` fires (0.05 = 5 %). Default: 0.05.
+   * @exclusiveMinimum 0
+   * @exclusiveMaximum 1
+   */
   errorRateThreshold: number;
-  /** Extraction failures per second above which `SptExtractionFailures` fires. Default: 0.1. */
+  /**
+   * Extraction failures per second above which `SptExtractionFailures` fires. Default: 0.1.
+   * @minimum 0
+   */
   extractionFailureRateThreshold: number;
   /** `for` duration and severity of each alert, e.g. `{ SptDown: { for: '5m' } }` to wait longer. */
   alerts: Record<SptAlertName, AlertTuning>;
   /** Metadata labels of both PrometheusRule resources; match them to your Prometheus's `ruleSelector`. */
   ruleLabels: Record<string, string>;
-  /** Runbook link of every alert; `%s` becomes the alert name in lower case. */
+  /**
+   * Runbook link of every alert; `%s` becomes the alert name in lower case.
+   * @pattern ^https?://[^\s]+$
+   */
   runbookUrlPattern: string;
-  /** Dashboard uid: keep it stable, links and bookmarks use it. Default: `spt-overview`. */
+  /**
+   * Dashboard uid: keep it stable, links and bookmarks use it. Default: `spt-overview`.
+   * @pattern ^[a-zA-Z0-9_-]{1,40}$
+   */
   dashboardUid: string;
+  /**
+   * Dashboard title, one line of at most 200 characters. Default: `SPT Overview`.
+   * @pattern ^[^\n]{1,200}$
+   */
   dashboardTitle: string;
+  /** Default: `spt`, `server-price-tracker`. */
   dashboardTags: string[];
-  /** Dashboard auto-refresh interval. Default: `30s`. */
+  /**
+   * Dashboard auto-refresh interval; empty turns auto-refresh off. Default: `30s`.
+   * @pattern ^(|\d+[smhdwy])$
+   */
   dashboardRefresh: string;
-  /** Range of the dashboards' rate() windows; Grafana's `$__rate_interval` adapts it to the scrape interval. */
+  /**
+   * Range of the dashboards' rate() windows: a Prometheus duration, or Grafana's `$__rate_interval`, which
+   * adapts to the scrape interval. Default: `$__rate_interval`.
+   */
   rateInterval: string;
   /** Labels of the dashboard ConfigMap; Grafana's sidecar loads ConfigMaps that carry `grafana_dashboard: "1"`. */
   grafanaDashboardLabels: Record<string, string>;

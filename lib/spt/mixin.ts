@@ -5,11 +5,13 @@ import { contextOf } from './context.js';
 import { overviewDashboard } from './dashboards/overview.js';
 import { alertGroups } from './rules/alerts.js';
 import { recordingRules } from './rules/recording.js';
+import { validateSptConfig } from './validate-config.js';
 
 export const DASHBOARD_FILE = 'spt-overview.json';
 
 export const sptMixin: Mixin<SptConfig> = defineMixin<SptConfig>({
   defaults: defaultConfig,
+  validateConfig: validateSptConfig,
   build(config) {
     const ctx = contextOf(config);
     return {

@@ -1,0 +1,355 @@
+/**
+ * The type rules Prometheus's parser applies after the grammar (its checkAST): what each function, aggregation,
+ * operator and modifier accepts. lezer-promql only knows the grammar, so without this `rate(x)`, `sum(x[5m])` or
+ * `1 > 2` pass the syntax check and fail only when Prometheus loads them.
+ *
+ * Types of Grafana placeholders are unknown: a bare `$var` may become a number, so anything unknown is accepted
+ * wherever it stands and makes its surroundings unknown too, instead of guessing.
+ */
+import type { SyntaxNode } from '@lezer/common';
+import { isTemplated, type ParsedPromql, type Span } from './promql-parse.js';
+import { spanOf } from '../engine/selector.js';
+
+export type ValueType = 'scalar' | 'vector' | 'matrix' | 'string';
+
+/** A type problem, positioned in the expression; the caller adds where the expression sits. */
+export interface TypeIssue {
+  /** `promql/type`, `promql/arity`, `promql/aggregation`, `promql/modifier` or `promql/matching`. */
+  readonly rule: string;
+  readonly message: string;
+  readonly hint: string;
+  readonly position: Span;
+}
+
+interface Signature {
+  readonly args: readonly ValueType[];
+  /**
+   * As Prometheus counts it: 0 takes exactly `args`; n > 0 makes the last argument optional and repeatable up
+   * to n times; -1 makes it optional and repeatable without limit.
+   */
+  readonly variadic: number;
+  readonly returns: ValueType;
+}
+
+const sig = (args: readonly ValueType[], returns: ValueType = 'vector', variadic = 0): Signature => ({ args, returns, variadic });
+const ON_VECTOR = sig(['vector']);
+const OVER_TIME = sig(['matrix']);
+/** Date functions default to `vector(time())` when called without an argument. */
+const DATE = sig(['vector'], 'vector', 1);
+const CONSTANT = sig([], 'scalar');
+
+/**
+ * Prometheus's promql/parser/functions.go: the 2.x set, plus the newer ones lezer-promql parses. Functions the
+ * grammar knows but this table does not (a newer Prometheus than the table) are left unchecked.
+ */
+const FUNCTIONS: ReadonlyMap<string, Signature> = new Map([
+  ...['abs', 'absent', 'acos', 'acosh', 'asin', 'asinh', 'atan', 'atanh', 'ceil', 'cos', 'cosh', 'deg', 'exp', 'floor',
+    'histogram_avg', 'histogram_count', 'histogram_stddev', 'histogram_stdvar', 'histogram_sum', 'ln', 'log10', 'log2',
+    'rad', 'sgn', 'sin', 'sinh', 'sort', 'sort_desc', 'sqrt', 'tan', 'tanh', 'timestamp'].map((name) => [name, ON_VECTOR] as const),
+  ...['absent_over_time', 'avg_over_time', 'changes', 'count_over_time', 'delta', 'deriv', 'first_over_time', 'idelta',
+    'increase', 'irate', 'last_over_time', 'mad_over_time', 'max_over_time', 'min_over_time', 'present_over_time', 'rate',
+    'resets', 'stddev_over_time', 'stdvar_over_time', 'sum_over_time', 'ts_of_first_over_time', 'ts_of_last_over_time',
+    'ts_of_max_over_time', 'ts_of_min_over_time'].map((name) => [name, OVER_TIME] as const),
+  ...['day_of_month', 'day_of_week', 'day_of_year', 'days_in_month', 'hour', 'minute', 'month', 'year'].map((name) => [name, DATE] as const),
+  ...['pi', 'time', 'start', 'end', 'range', 'step'].map((name) => [name, CONSTANT] as const),
+  ['clamp', sig(['vector', 'scalar', 'scalar'])],
+  ['clamp_max', sig(['vector', 'scalar'])],
+  ['clamp_min', sig(['vector', 'scalar'])],
+  ['double_exponential_smoothing', sig(['matrix', 'scalar', 'scalar'])],
+  ['histogram_fraction', sig(['scalar', 'scalar', 'vector'])],
+  ['histogram_quantile', sig(['scalar', 'vector'])],
+  ['histogram_quantiles', sig(['vector', 'string', 'scalar', 'scalar'], 'vector', 9)],
+  ['info', sig(['vector', 'vector'], 'vector', 1)],
+  ['label_join', sig(['vector', 'string', 'string', 'string'], 'vector', -1)],
+  ['label_replace', sig(['vector', 'string', 'string', 'string', 'string'])],
+  ['predict_linear', sig(['matrix', 'scalar'])],
+  ['quantile_over_time', sig(['scalar', 'matrix'])],
+  ['round', sig(['vector', 'scalar'], 'vector', 1)],
+  ['scalar', sig(['vector'], 'scalar')],
+  ['sort_by_label', sig(['vector', 'string'], 'vector', -1)],
+  ['sort_by_label_desc', sig(['vector', 'string'], 'vector', -1)],
+  ['vector', sig(['scalar'])],
+]);
+
+/** Aggregations that take a parameter before the vector, with the parameter's type. */
+const AGGREGATION_PARAMETERS: ReadonlyMap<string, ValueType> = new Map([
+  ['topk', 'scalar'],
+  ['bottomk', 'scalar'],
+  ['quantile', 'scalar'],
+  ['limitk', 'scalar'],
+  ['limit_ratio', 'scalar'],
+  ['count_values', 'string'],
+]);
+
+const EXPRESSIONS: ReadonlySet<string> = new Set([
+  'AggregateExpr', 'BinaryExpr', 'FunctionCall', 'MatrixSelector', 'NumberDurationLiteral', 'OffsetExpr', 'AnchoredExpr',
+  'SmoothedExpr', 'ParenExpr', 'StringLiteral', 'SubqueryExpr', 'UnaryExpr', 'VectorSelector', 'StepInvariantExpr',
+]);
+const COMPARISONS: ReadonlySet<string> = new Set(['Eql', 'Neq', 'Gtr', 'Lss', 'Gte', 'Lte']);
+const SET_OPERATORS: ReadonlySet<string> = new Set(['And', 'Or', 'Unless']);
+const MODIFIERS: ReadonlySet<string> = new Set(['OffsetExpr', 'StepInvariantExpr']);
+/** What Prometheus lets `offset` and `@` stand after: they are stored on the selector or subquery. */
+const MODIFIABLE: ReadonlySet<string> = new Set(['VectorSelector', 'MatrixSelector', 'SubqueryExpr']);
+
+/** Unknown (`undefined`) when a Grafana placeholder decides it, or when a problem below was already reported. */
+type Type = ValueType | undefined;
+
+interface Walk {
+  readonly parsed: ParsedPromql;
+  readonly issues: TypeIssue[];
+}
+
+/** Meant for expressions without syntax errors; on others the answer is empty rather than noise. */
+export function checkTypes(parsed: ParsedPromql): TypeIssue[] {
+  const root = expressionOf(parsed);
+  if (!root) return [];
+  const walk: Walk = { parsed, issues: [] };
+  typeOf(root, walk);
+  return walk.issues;
+}
+
+/**
+ * The type of the whole expression, as Prometheus would return it; undefined when it has syntax errors or a
+ * Grafana placeholder decides it. Rules need a vector or a scalar: a range vector or a string fails at evaluation.
+ */
+export function exprType(parsed: ParsedPromql): ValueType | undefined {
+  const root = expressionOf(parsed);
+  return root ? typeOf(root, { parsed, issues: [] }) : undefined;
+}
+
+function expressionOf(parsed: ParsedPromql): SyntaxNode | undefined {
+  if (parsed.syntaxErrors.length > 0) return undefined;
+  return parsed.tree.topNode.firstChild ?? undefined;
+}
+
+function typeOf(start: SyntaxNode, walk: Walk): Type {
+  // Parentheses can nest thousands deep in generated text; looping over them keeps the stack flat.
+  let node = start;
+  while (node.name === 'ParenExpr' && node.firstChild) node = node.firstChild;
+  switch (node.name) {
+    case 'NumberDurationLiteral':
+      return 'scalar';
+    case 'StringLiteral':
+      return 'string';
+    case 'VectorSelector':
+      return vectorSelectorType(node, walk.parsed);
+    case 'MatrixSelector':
+      return matrixSelectorType(node, walk);
+    case 'SubqueryExpr':
+      return subqueryType(node, walk);
+    case 'OffsetExpr':
+    case 'StepInvariantExpr':
+      return modifiedType(node, walk);
+    case 'UnaryExpr':
+      return unaryType(node, walk);
+    case 'BinaryExpr':
+      return binaryType(node, walk);
+    case 'FunctionCall':
+      return callType(node, walk);
+    case 'AggregateExpr':
+      return aggregationType(node, walk);
+    default:
+      // anchored/smoothed and whatever newer grammar adds: look through to the expression they modify.
+      return node.firstChild && EXPRESSIONS.has(node.firstChild.name) ? typeOf(node.firstChild, walk) : undefined;
+  }
+}
+
+/** A bare Grafana variable as a whole operand (`$threshold`) may stand for a number: its type is unknown. */
+function vectorSelectorType(node: SyntaxNode, parsed: ParsedPromql): Type {
+  const name = node.getChild('Identifier');
+  const bare = name && !node.getChild('LabelMatchers');
+  return bare && isTemplated(parsed, spanOf(name)) ? undefined : 'vector';
+}
+
+function matrixSelectorType(node: SyntaxNode, walk: Walk): Type {
+  const inner = node.firstChild;
+  if (!inner) return undefined;
+  if (inner.name !== 'VectorSelector') {
+    const modified = MODIFIERS.has(inner.name);
+    report(walk, 'promql/type', inner,
+      modified ? 'offset or @ before a range' : 'a range [..] after something that is not a metric selector',
+      modified ? 'write the range first: x[5m] offset 1h' : 'put the range on the selector, e.g. rate(x[5m]), or use a subquery: (expr)[5m:1m]');
+    typeOf(inner, walk);
+  }
+  return 'matrix';
+}
+
+function subqueryType(node: SyntaxNode, walk: Walk): Type {
+  const inner = node.firstChild;
+  const type = inner ? typeOf(inner, walk) : undefined;
+  if (inner && type && type !== 'vector') {
+    report(walk, 'promql/type', inner, `a subquery over ${article(type)}`, 'a subquery [range:step] takes an instant-vector expression');
+  }
+  return 'matrix';
+}
+
+/** `offset` and `@` each once, on a selector or subquery; Prometheus stores them there, not on expressions. */
+function modifiedType(node: SyntaxNode, walk: Walk): Type {
+  const counts = new Map<string, number>();
+  let base: SyntaxNode | null = node;
+  while (base && MODIFIERS.has(base.name)) {
+    counts.set(base.name, (counts.get(base.name) ?? 0) + 1);
+    base = base.firstChild;
+  }
+  if (!base) return undefined;
+  if (!MODIFIABLE.has(base.name)) {
+    report(walk, 'promql/modifier', node, 'offset or @ after something that is not a selector or subquery',
+      'move the modifier onto the selector inside: rate(x[5m] offset 1h), not rate(x[5m]) offset 1h');
+  }
+  for (const [name, count] of counts) {
+    if (count > 1) report(walk, 'promql/modifier', node, `${name === 'OffsetExpr' ? 'offset' : '@'} set more than once`, 'keep one');
+  }
+  return typeOf(base, walk);
+}
+
+function unaryType(node: SyntaxNode, walk: Walk): Type {
+  const operand = node.lastChild;
+  const type = operand ? typeOf(operand, walk) : undefined;
+  if (operand && (type === 'matrix' || type === 'string')) {
+    report(walk, 'promql/type', operand, `unary minus or plus on ${article(type)}`, 'apply it to a scalar or an instant vector');
+    return undefined;
+  }
+  return type;
+}
+
+function binaryType(node: SyntaxNode, walk: Walk): Type {
+  const [left, right] = expressionChildren(node);
+  const operator = node.firstChild?.nextSibling;
+  if (!left || !right || !operator) return undefined;
+  const types = [operandType(left, walk), operandType(right, walk)] as const;
+  const op = operator.name;
+  const bool = node.getChild('BoolModifier');
+  if (bool && !COMPARISONS.has(op)) {
+    report(walk, 'promql/modifier', bool, 'bool on an operator that is not a comparison', 'bool only applies to ==, !=, >, <, >= and <=');
+  }
+  if (COMPARISONS.has(op) && !bool && types[0] === 'scalar' && types[1] === 'scalar') {
+    report(walk, 'promql/type', operator, 'comparison between two scalars without bool', 'write 1 > bool 0: between scalars a comparison yields 0 or 1');
+  }
+  if (SET_OPERATORS.has(op) && types.includes('scalar')) {
+    report(walk, 'promql/type', operator, `${textOf(operator, walk)} with a scalar operand`, 'and, or and unless match series: both sides must be instant vectors; for a default use "or vector(0)"');
+  }
+  matchingIssues(node, op, types, walk);
+  if (types.includes('vector')) return 'vector';
+  return types[0] === 'scalar' && types[1] === 'scalar' ? 'scalar' : undefined;
+}
+
+/** Operands are scalars or instant vectors; anything else is reported here and is unknown from then on. */
+function operandType(operand: SyntaxNode, walk: Walk): Type {
+  const type = typeOf(operand, walk);
+  if (type !== 'matrix' && type !== 'string') return type;
+  const hint = type === 'matrix' ? 'wrap the range in a function such as rate(...) or max_over_time(...)' : 'strings only go into function arguments';
+  report(walk, 'promql/type', operand, `an operator applied to ${article(type)}`, hint);
+  return undefined;
+}
+
+function matchingIssues(node: SyntaxNode, op: string, types: readonly [Type, Type], walk: Walk): void {
+  const clause = node.getChild('MatchingModifierClause');
+  if (!clause) return;
+  const [labels, groupLabels] = clause.getChildren('GroupingLabels');
+  const grouped = clause.getChild('GroupLeft') ?? clause.getChild('GroupRight');
+  const onLabels = labels ? labelNames(labels, walk) : [];
+  if (onLabels.length > 0 && types.includes('scalar')) {
+    report(walk, 'promql/matching', clause, 'vector matching with a scalar operand', 'on(...) and ignoring(...) only match two instant vectors; drop the clause');
+  }
+  if (grouped && SET_OPERATORS.has(op)) {
+    report(walk, 'promql/matching', grouped, `${textOf(grouped, walk)} on a set operator`, 'and, or and unless are always many-to-many: drop group_left/group_right');
+  }
+  if (grouped && groupLabels && clause.getChild('On')) {
+    const both = labelNames(groupLabels, walk).filter((label) => onLabels.includes(label));
+    if (both.length > 0) {
+      report(walk, 'promql/matching', groupLabels, `${both.join(', ')} both in on(...) and in the group clause`, 'a label matched on is already shared: list it only in on(...)');
+    }
+  }
+}
+
+function labelNames(list: SyntaxNode, walk: Walk): string[] {
+  return list.getChildren('LabelName').map((label) => textOf(label, walk));
+}
+
+function callType(node: SyntaxNode, walk: Walk): Type {
+  const identifier = node.getChild('FunctionIdentifier');
+  const name = identifier ? textOf(identifier, walk) : '';
+  const args = expressionChildren(node.getChild('FunctionCallBody'));
+  const types = args.map((arg) => typeOf(arg, walk));
+  const signature = FUNCTIONS.get(name);
+  if (!signature) return undefined;
+  const arity = arityIssue(name, signature, args.length);
+  if (arity) report(walk, 'promql/arity', node, arity, `see ${name}() in the PromQL function reference`);
+  args.forEach((arg, i) => {
+    const expected = expectedArgument(signature, i);
+    const actual = types[i];
+    if (expected && actual && actual !== expected) {
+      report(walk, 'promql/type', arg, `argument ${i + 1} of ${name}() is ${article(actual)}, it takes ${article(expected)}`, argumentHint(expected, actual));
+    }
+  });
+  return signature.returns;
+}
+
+function arityIssue(name: string, signature: Signature, count: number): string | undefined {
+  const declared = signature.args.length;
+  const min = signature.variadic === 0 ? declared : declared - 1;
+  const max = signature.variadic < 0 ? Infinity : min + Math.max(signature.variadic, signature.variadic === 0 ? 0 : 0) + (signature.variadic === 0 ? 0 : signature.variadic);
+  if (count >= min && count <= max) return undefined;
+  const expected = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
+  return `${name}() takes ${expected} argument${expected === '1' ? '' : 's'}, got ${count}`;
+}
+
+/** Extra arguments of a variadic function repeat the type of its last declared one. */
+function expectedArgument(signature: Signature, index: number): ValueType | undefined {
+  if (index < signature.args.length) return signature.args[index];
+  return signature.variadic === 0 ? undefined : signature.args[signature.args.length - 1];
+}
+
+function argumentHint(expected: ValueType, actual: ValueType): string {
+  if (expected === 'matrix' && actual === 'vector') return 'give it a range: x[5m], or a subquery (expr)[5m:1m]';
+  if (expected === 'vector' && actual === 'matrix') return 'drop the range, or reduce it first with rate(...) or *_over_time(...)';
+  if (expected === 'scalar' && actual === 'vector') return 'use a number, or scalar(...) of a single-series vector';
+  if (expected === 'vector' && actual === 'scalar') return 'use vector(...) to turn a scalar into a vector';
+  if (expected === 'string') return 'write a string literal in quotes';
+  return `pass ${article(expected)}`;
+}
+
+function aggregationType(node: SyntaxNode, walk: Walk): Type {
+  const op = node.getChild('AggregateOp');
+  const name = op ? textOf(op, walk).toLowerCase() : '';
+  const args = expressionChildren(node.getChild('FunctionCallBody'));
+  const types = args.map((arg) => typeOf(arg, walk));
+  // `$aggregation (x)` stands in as sum; the real one may take a parameter, so its arguments are not judged.
+  if (!op || isTemplated(walk.parsed, spanOf(op))) return 'vector';
+  const parameter = AGGREGATION_PARAMETERS.get(name);
+  const wanted = parameter ? 2 : 1;
+  if (args.length !== wanted) {
+    const hint = parameter ? `write ${name}(${parameter === 'string' ? '"label"' : 'n'}, expr)` : `write ${name}(expr); only topk, bottomk, quantile, limitk, limit_ratio and count_values take a parameter`;
+    report(walk, 'promql/aggregation', node, `${name} takes ${wanted === 2 ? 'a parameter and an expression' : 'one expression'}, got ${args.length} argument${args.length === 1 ? '' : 's'}`, hint);
+    return 'vector';
+  }
+  const [parameterType, exprType] = [types[0], types[args.length - 1]];
+  const expr = args[args.length - 1];
+  if (parameter && args[0] && parameterType && parameterType !== parameter) {
+    report(walk, 'promql/type', args[0], `the parameter of ${name} is ${article(parameterType)}, it takes ${article(parameter)}`, argumentHint(parameter, parameterType));
+  }
+  if (expr && exprType && exprType !== 'vector') {
+    report(walk, 'promql/type', expr, `${name} over ${article(exprType)}`, argumentHint('vector', exprType));
+  }
+  return 'vector';
+}
+
+function expressionChildren(node: SyntaxNode | null): SyntaxNode[] {
+  const children: SyntaxNode[] = [];
+  for (let child = node?.firstChild ?? null; child; child = child.nextSibling) {
+    if (EXPRESSIONS.has(child.name)) children.push(child);
+  }
+  return children;
+}
+
+function textOf(node: SyntaxNode, walk: Walk): string {
+  return walk.parsed.source.slice(node.from, node.to);
+}
+
+function article(type: ValueType): string {
+  return { scalar: 'a scalar', vector: 'an instant vector', matrix: 'a range vector', string: 'a string' }[type];
+}
+
+function report(walk: Walk, rule: string, node: SyntaxNode, message: string, hint: string): void {
+  walk.issues.push({ rule, message, hint, position: spanOf(node) });
+}

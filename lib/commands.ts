@@ -1,0 +1,179 @@
+/**
+ * What the command line does, as functions that return exit codes and write through an `Io`, so tests run
+ * them in-process. Exit codes: 0 clean, 1 findings or stale output, 2 bad usage, bad config or a failed write.
+ */
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import { hasErrors, type Finding } from './check/finding.js';
+import { checkMixin } from './check/mixin.js';
+import { formatJson, formatText } from './check/report.js';
+import { ConfigError } from './engine/config.js';
+import type { Mixin } from './engine/mixin.js';
+import type { Patch } from './engine/merge.js';
+import { DATASOURCE_VARIABLE } from './grafana/panel.js';
+import { serializeAll } from './render/serialize.js';
+import { staleFiles, writeAll } from './render/write.js';
+import { catalogue } from './spt/catalogue.js';
+import type { SptConfig } from './spt/config.js';
+import { ALERTS_FILE, RECORDING_RULES_FILE, artifacts, type Part } from './spt/deploy.js';
+import { sptMixin } from './spt/mixin.js';
+
+export const DEFAULT_OUT = fileURLToPath(new URL('../deploy/', import.meta.url));
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const consoleIo: Io = { out: (t) => console.log(t), err: (t) => console.error(t) };
+
+class UsageError extends Error {}
+
+export const USAGE = `usage: spt-mixin <render|validate|check> [--config FILE] [--out DIR] [--only dashboards|rules] [--format text|json]
+  render    check the mixin and write every artifact into DIR (default: deploy/), all files or none
+  validate  check the mixin and write nothing
+  check     compare what render would write with DIR; exit 1 and show a diff when stale
+  --config FILE  YAML or JSON file of _config keys to override (see README, Configuration)
+  --only PART    only dashboards, or only rules (default: both)`;
+
+interface Options {
+  command: 'render' | 'validate' | 'check';
+  out: string;
+  format: 'text' | 'json';
+  config?: string;
+  parts: Part[];
+}
+
+const COMMANDS = ['render', 'validate', 'check'] as const;
+const PARTS: readonly Part[] = ['dashboards', 'rules'];
+
+function readArgs(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        out: { type: 'string' },
+        config: { type: 'string' },
+        only: { type: 'string' },
+        format: { type: 'string', default: 'text' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function parse(argv: string[]): Options {
+  const { values, positionals } = readArgs(argv);
+  if (values.help) throw new UsageError('');
+  const command = COMMANDS.find((c) => c === positionals[0]);
+  if (!command) throw new UsageError(positionals[0] === undefined ? 'no command given' : `unknown command "${positionals[0]}"`);
+  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+  if (values.format !== 'text' && values.format !== 'json') {
+    throw new UsageError(`invalid value for --format (${values.format}); expected one of: text, json`);
+  }
+  const only = values.only;
+  const part = PARTS.find((p) => p === only);
+  if (only !== undefined && !part) throw new UsageError(`invalid value for --only (${only}); expected one of: ${PARTS.join(', ')}`);
+  return {
+    command,
+    out: values.out ?? DEFAULT_OUT,
+    format: values.format,
+    ...(values.config !== undefined ? { config: values.config } : {}),
+    parts: part ? [part] : [...PARTS],
+  };
+}
+
+/** Reads a `--config` file: YAML (JSON is YAML too) holding `_config` keys, bare or under `_config:`. */
+export async function loadConfigFile(path: string): Promise<Patch<SptConfig>> {
+  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new ConfigError('', `cannot read ${path} (${error.code ?? error.message}); give the path of a YAML or JSON file`);
+  });
+  let data: unknown;
+  try {
+    data = ['.json'].includes(extname(path)) ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new ConfigError('', `${path} is not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${reason}`);
+  }
+  if (data === null || data === undefined) return {};
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw new ConfigError('', `${path} must hold a mapping of _config keys, e.g. "sptSelector: job=\\"spt\\"", not a ${Array.isArray(data) ? 'list' : typeof data}`);
+  }
+  const record = data as Record<string, unknown>;
+  const keys = Object.keys(record);
+  return (keys.length === 1 && keys[0] === '_config' ? record._config : record) as Patch<SptConfig>;
+}
+
+export function checkSpt(mixin: Mixin<SptConfig>): Finding[] {
+  return checkMixin(mixin, {
+    catalogue,
+    datasourceUid: DATASOURCE_VARIABLE,
+    files: { dashboards: (name) => `grafana/data/${name}`, rules: RECORDING_RULES_FILE, alerts: ALERTS_FILE },
+  });
+}
+
+function report(findings: readonly Finding[], options: Options, io: Io): void {
+  if (options.format === 'json') io.out(formatJson(findings));
+  else if (findings.length > 0 || options.command === 'validate') (hasErrors(findings) ? io.err : io.out)(formatText(findings));
+}
+
+/** Checks, then renders, then writes or compares: the pipeline every command shares up to its last step. */
+export async function runCommand(mixin: Mixin<SptConfig>, options: Options, io: Io): Promise<number> {
+  const findings = checkSpt(mixin);
+  report(findings, options, io);
+  if (hasErrors(findings)) {
+    if (options.command !== 'validate') io.err('nothing written: fix the errors above first');
+    return 1;
+  }
+  if (options.command === 'validate') return 0;
+
+  const files = await serializeAll(artifacts(mixin, options.parts));
+  if (options.command === 'check') return compare(options.out, files, io);
+  const written = await writeAll(options.out, files);
+  io.out(`wrote ${written.length} files to ${options.out}`);
+  return 0;
+}
+
+async function compare(out: string, files: ReadonlyMap<string, string>, io: Io): Promise<number> {
+  const stale = await staleFiles(out, files);
+  if (stale.length === 0) {
+    io.out(`${files.size} files in ${out} are up to date`);
+    return 0;
+  }
+  // Loaded only when there is something to show: a clean check never pays for it.
+  const { createTwoFilesPatch } = await import('diff');
+  for (const { path, actual, expected } of stale) {
+    io.err(createTwoFilesPatch(`a/${path}`, `b/${path}`, actual ?? '', expected, actual === undefined ? 'missing' : 'on disk', 'rendered').trimEnd());
+  }
+  io.err(`${stale.length} file(s) out of date in ${out}: run \`npm run render\` and commit the result`);
+  return 1;
+}
+
+export async function main(argv: string[], io: Io = consoleIo): Promise<number> {
+  try {
+    const options = parse(argv);
+    const patch = options.config ? await loadConfigFile(options.config) : {};
+    return await runCommand(sptMixin.withConfig(patch), options, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      if (error.message) io.err(`error: ${error.message}`);
+      io.err(USAGE);
+      return 2;
+    }
+    if (error instanceof ConfigError) {
+      io.err(`error: ${error.message}`);
+      io.err('nothing written: fix the config and run again');
+      return 2;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.err(`error: ${message}`);
+    if ((error as NodeJS.ErrnoException)?.code) io.err('hint: check that the output folder is writable; nothing was written');
+    return 2;
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The SPT config's door: the generated schema (types, ranges, forms, no unknown keys), then what a schema
+ * cannot say: the selector must parse as PromQL matchers, the warning level must sit below the limit, and
+ * Kubernetes labels must be labels Kubernetes accepts.
+ */
+import { ConfigError, assertSchema, describe, type JsonSchema } from '../engine/config.js';
+import { PromqlError, dashboardDuration } from '../engine/promql.js';
+import { parseSelector } from '../engine/selector.js';
+import type { SptConfig } from './config.js';
+import schema from './schema/config.schema.json' with { type: 'json' };
+import validate from './schema/config-validator.js';
+
+// Kubernetes: an optional DNS-subdomain prefix and a name of at most 63 characters; values at most 63 characters.
+const LABEL_KEY = /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
+export function validateSptConfig(config: SptConfig): void {
+  assertSchema(config, validate, schema as JsonSchema);
+  for (const key of ['ebayDailyLimit', 'ebayQuotaWarning', 'errorRateThreshold', 'extractionFailureRateThreshold'] as const) {
+    if (!Number.isFinite(config[key])) throw new ConfigError(key, `${describe(config[key])} is not allowed; expected a finite number`);
+  }
+  if (config.ebayQuotaWarning >= config.ebayDailyLimit) {
+    throw new ConfigError(
+      'ebayQuotaWarning',
+      `${config.ebayQuotaWarning} is not below ebayDailyLimit (${config.ebayDailyLimit}); the warning must come before the limit`,
+    );
+  }
+  promqlValue('sptSelector', () => parseSelector(config.sptSelector));
+  promqlValue('rateInterval', () => dashboardDuration(config.rateInterval));
+  for (const key of ['ruleLabels', 'grafanaDashboardLabels'] as const) {
+    for (const [name, value] of Object.entries(config[key])) {
+      if (!LABEL_KEY.test(name) || name.length > 316) {
+        throw new ConfigError(`${key}.${name}`, 'is not a valid Kubernetes label key (an optional DNS prefix and "/", then at most 63 of [A-Za-z0-9-_.])');
+      }
+      if (!LABEL_VALUE.test(value)) {
+        throw new ConfigError(`${key}.${name}`, `${describe(value)} is not a valid Kubernetes label value (at most 63 of [A-Za-z0-9-_.], alphanumeric at both ends)`);
+      }
+    }
+  }
+}
+
+function promqlValue(key: string, parse: () => unknown): void {
+  try {
+    parse();
+  } catch (error) {
+    if (error instanceof PromqlError) throw new ConfigError(key, `${error.message}; ${error.hint}`);
+    throw error;
+  }
+}
