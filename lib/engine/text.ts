@@ -11,3 +11,11 @@ export function textRenderer(templatesDir: string): RenderText {
   const eta = new Eta({ views: templatesDir, autoEscape: false, autoTrim: false, cache: true });
   return (name, data) => eta.render(`./${name}.eta`, data).trim();
 }
+
+/**
+ * Text that must reach a Prometheus alert template verbatim. Any `{` could start a `{{` action, on its own or
+ * together with the template text next to it, so every one is written as the action `{{ "{" }}`, which prints it.
+ */
+export function goTemplateLiteral(text: string): string {
+  return text.replaceAll('{', '{{ "{" }}');
+}

@@ -17,6 +17,9 @@ export interface Context {
 const templatesDir = fileURLToPath(new URL('../../templates/', import.meta.url));
 export const renderText = textRenderer(templatesDir);
 
+/** `x` as a percentage without binary noise: 0.07 gives 7, not 7.000000000000001. */
+export const percent = (x: number): number => Number((100 * x).toPrecision(12));
+
 export function contextOf(config: SptConfig): Context {
   return {
     config,

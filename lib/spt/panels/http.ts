@@ -2,7 +2,7 @@
 import { query, thresholds, timeseries, type PanelContent } from '../../grafana/panel.js';
 import { promql, re } from '../../engine/promql.js';
 import { metrics } from '../catalogue.js';
-import type { Context } from '../context.js';
+import { percent, type Context } from '../context.js';
 import { latencyQueries } from './quantiles.js';
 
 export function requestRateTimeseries({ selector, rateInterval }: Context): PanelContent {
@@ -31,13 +31,13 @@ export function errorRateTimeseries({ selector, rateInterval, config }: Context)
   const all = metrics.httpRequests.where(selector);
   return timeseries({
     title: 'Error Rate %',
-    description: `Share of HTTP requests answered with a 5xx status. The red line is the SptHighErrorRate threshold (${100 * config.errorRateThreshold} %).`,
+    description: `Share of HTTP requests answered with a 5xx status. The red line is the SptHighErrorRate threshold (${percent(config.errorRateThreshold)} %).`,
     unit: 'percent',
     min: 0,
     showThresholds: true,
     queries: [
       query(promql`100 * sum(rate(${errors}[${rateInterval}])) / sum(rate(${all}[${rateInterval}]))`, '5xx share'),
     ],
-    thresholds: thresholds('green', [100 * config.errorRateThreshold, 'red']),
+    thresholds: thresholds('green', [percent(config.errorRateThreshold), 'red']),
   });
 }

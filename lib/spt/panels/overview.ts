@@ -2,7 +2,7 @@
 import { gauge, query, stat, thresholds, valueText, type PanelContent } from '../../grafana/panel.js';
 import { promql } from '../../engine/promql.js';
 import { metrics } from '../catalogue.js';
-import type { Context } from '../context.js';
+import { percent, type Context } from '../context.js';
 
 const upDown = valueText([
   [1, 'Up', 'green'],
@@ -32,7 +32,7 @@ export function readyzStat({ selector }: Context): PanelContent {
 }
 
 export function quotaGauge({ selector, config }: Context): PanelContent {
-  const warningPercent = (100 * config.ebayQuotaWarning) / config.ebayDailyLimit;
+  const warningPercent = percent(config.ebayQuotaWarning / config.ebayDailyLimit);
   return gauge({
     title: 'eBay Quota %',
     description: `Share of the eBay daily API allowance (${config.ebayDailyLimit} calls) used today. Yellow from the ${config.ebayQuotaWarning}-call warning level, red at the limit.`,

@@ -4,13 +4,14 @@
  */
 import type { Rule } from '../../engine/mixin.js';
 import type { Expr } from '../../engine/promql.js';
+import { goTemplateLiteral } from '../../engine/text.js';
 import { alertRule } from '../../prometheus/rules.js';
 import type { SptAlertName } from '../config.js';
-import type { Context } from '../context.js';
+import { percent, type Context } from '../context.js';
 
 export function sptAlert(ctx: Context, alert: SptAlertName, expr: Expr): Rule {
   const { for: forDuration, severity } = ctx.config.alerts[alert];
-  const data = { config: ctx.config, alert };
+  const data = { config: ctx.config, alert, percent, literal: goTemplateLiteral };
   return alertRule({
     alert,
     expr,
