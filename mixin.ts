@@ -17,3 +17,11 @@ export default sptMixin;
 export { append } from './lib/engine/merge.js';
 export type { SptConfig } from './lib/spt/config.js';
 export type { Mixin, MixinOutputs, RuleFile, RuleGroup, Rule } from './lib/engine/mixin.js';
+
+// What a patch needs: merge markers, ready-made patches, and the builders and catalogue to write a new panel.
+export { patchAlert, patchAlerts, addPanel } from './lib/engine/patches.js';
+export { promql, duration, dashboardDuration, eq, neq, re, nre } from './lib/engine/promql.js';
+export { sized } from './lib/grafana/dashboard.js';
+export { timeseries, stat, gauge, barGauge, query, thresholds } from './lib/grafana/panel.js';
+export { metrics, recorded } from './lib/spt/catalogue.js';
+export { renderTo, ChecksFailed } from './lib/commands.js';

@@ -11,12 +11,13 @@ import { hasErrors, type Finding } from './check/finding.js';
 import { checkMixin } from './check/mixin.js';
 import { formatJson, formatText } from './check/report.js';
 import { ConfigError } from './engine/config.js';
+import { parseSelector } from './engine/selector.js';
 import type { Mixin } from './engine/mixin.js';
 import type { Patch } from './engine/merge.js';
 import { DATASOURCE_VARIABLE } from './grafana/panel.js';
 import { serializeAll } from './render/serialize.js';
 import { staleFiles, writeAll } from './render/write.js';
-import { catalogue } from './spt/catalogue.js';
+import { sptCatalogue } from './spt/catalogue.js';
 import type { SptConfig } from './spt/config.js';
 import { ALERTS_FILE, RECORDING_RULES_FILE, artifacts, type Part } from './spt/deploy.js';
 import { sptMixin } from './spt/mixin.js';
@@ -112,7 +113,7 @@ export async function loadConfigFile(path: string): Promise<Patch<SptConfig>> {
 
 export function checkSpt(mixin: Mixin<SptConfig>): Finding[] {
   return checkMixin(mixin, {
-    catalogue,
+    catalogue: sptCatalogue(parseSelector(mixin._config.sptSelector).map((m) => m.label)),
     datasourceUid: DATASOURCE_VARIABLE,
     files: { dashboards: (name) => `grafana/data/${name}`, rules: RECORDING_RULES_FILE, alerts: ALERTS_FILE },
   });
@@ -121,6 +122,20 @@ export function checkSpt(mixin: Mixin<SptConfig>): Finding[] {
 function report(findings: readonly Finding[], options: Options, io: Io): void {
   if (options.format === 'json') io.out(formatJson(findings));
   else if (findings.length > 0 || options.command === 'validate') (hasErrors(findings) ? io.err : io.out)(formatText(findings));
+}
+
+export class ChecksFailed extends Error {
+  constructor(readonly findings: Finding[]) {
+    super(`the mixin has errors; nothing written\n${formatText(findings)}`);
+    this.name = 'ChecksFailed';
+  }
+}
+
+/** For code that customizes the mixin: check it, then write its files into `out`, all or none. */
+export async function renderTo(mixin: Mixin<SptConfig>, out: string, parts: readonly Part[] = PARTS): Promise<string[]> {
+  const findings = checkSpt(mixin);
+  if (hasErrors(findings)) throw new ChecksFailed(findings);
+  return writeAll(out, await serializeAll(artifacts(mixin, parts)));
 }
 
 /** Checks, then renders, then writes or compares: the pipeline every command shares up to its last step. */

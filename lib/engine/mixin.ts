@@ -37,9 +37,14 @@ export interface Mixin<C> extends Readonly<MixinOutputs> {
   readonly _config: Readonly<C>;
   /** A new mixin with the config patched; all content is rebuilt from it, earlier `extend` patches re-applied. */
   withConfig(patch: Patch<C>): Mixin<C>;
-  /** A new mixin with a patch merged into its outputs, Jsonnet `+:` style. */
-  extend(patch: Patch<MixinOutputs>): Mixin<C>;
+  /**
+   * A new mixin with a patch merged into its outputs, Jsonnet `+:` style. A function receives the outputs as
+   * they stand (Jsonnet's `super`) and returns the patch, for edits that depend on them, e.g. every alert.
+   */
+  extend(patch: OutputPatch): Mixin<C>;
 }
+
+export type OutputPatch = Patch<MixinOutputs> | ((current: MixinOutputs) => Patch<MixinOutputs>);
 
 export interface MixinDefinition<C> {
   defaults: C;
@@ -52,9 +57,12 @@ export function defineMixin<C>(definition: MixinDefinition<C>): Mixin<C> {
   return instantiate(definition, definition.defaults, []);
 }
 
-function instantiate<C>(definition: MixinDefinition<C>, config: C, patches: readonly Patch<MixinOutputs>[]): Mixin<C> {
+function instantiate<C>(definition: MixinDefinition<C>, config: C, patches: readonly OutputPatch[]): Mixin<C> {
   definition.validateConfig?.(config);
-  const outputs = patches.reduce<MixinOutputs>((acc, patch) => merge(acc, patch), definition.build(config));
+  const outputs = patches.reduce<MixinOutputs>(
+    (acc, patch) => merge(acc, typeof patch === 'function' ? patch(acc) : patch),
+    definition.build(config),
+  );
   return {
     _config: config,
     grafanaDashboards: outputs.grafanaDashboards,

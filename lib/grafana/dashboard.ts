@@ -122,3 +122,41 @@ export function layout(rows: readonly RowSpec[]): Array<Panel | RowPanel> {
   }
   return out;
 }
+
+type AnyPanel = Panel | RowPanel;
+
+const bottomOf = (panels: readonly AnyPanel[], from: number): number =>
+  panels.reduce((max, p) => Math.max(max, (p.gridPos?.y ?? 0) + (p.gridPos?.h ?? 0)), from);
+
+function maxId(panels: readonly AnyPanel[]): number {
+  return panels.reduce((max, p) => Math.max(max, p.id ?? 0, 'panels' in p && p.type === 'row' ? maxId(p.panels) : 0), 0);
+}
+
+/**
+ * A copy of `panels` with `panel` on a new line at the bottom of the row titled `rowTitle`. Panels below move
+ * down by its height; the new panel takes the next free id.
+ */
+export function addPanelToRow(panels: readonly AnyPanel[], rowTitle: string, { panel, w, h }: Sized): AnyPanel[] {
+  const rowIndex = panels.findIndex((p) => p.type === 'row' && p.title === rowTitle);
+  const rowPanel = panels[rowIndex] as RowPanel | undefined;
+  if (!rowPanel) {
+    const titles = panels.filter((p) => p.type === 'row').map((p) => `"${p.title}"`);
+    throw new Error(`no row titled "${rowTitle}"; rows: ${titles.join(', ')}`);
+  }
+  const rowY = rowPanel.gridPos?.y ?? 0;
+  const nextRow = panels.findIndex((p, i) => i > rowIndex && p.type === 'row');
+  const end = nextRow === -1 ? panels.length : nextRow;
+  const members = rowPanel.collapsed ? rowPanel.panels : panels.slice(rowIndex + 1, end);
+  const y = bottomOf(members, rowY + 1);
+  const added = { ...panel, id: maxId(panels) + 1, gridPos: { x: 0, y, w, h } } as Panel;
+  if (rowPanel.collapsed) {
+    return panels.map((p, i) => (i === rowIndex ? { ...rowPanel, panels: [...rowPanel.panels, added] } : p));
+  }
+  return [...panels.slice(0, end), added, ...panels.slice(end).map((p) => moveDown(p, h))];
+}
+
+/** Collapsed rows keep their panels at their opened positions, so those move too. */
+function moveDown<T extends AnyPanel>(p: T, by: number): T {
+  const moved = p.gridPos ? { ...p, gridPos: { ...p.gridPos, y: p.gridPos.y + by } } : p;
+  return p.type === 'row' && 'panels' in p ? { ...moved, panels: (p as RowPanel).panels.map((c) => moveDown(c, by)) } : moved;
+}
