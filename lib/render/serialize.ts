@@ -8,6 +8,8 @@ import { stringify } from 'yaml';
 export type Artifact =
   | { path: string; format: 'json'; data: unknown }
   | { path: string; format: 'yaml'; data: unknown; header: string }
+  /** JSON is valid Jsonnet; the header comment is what makes it a generated library rather than data. */
+  | { path: string; format: 'jsonnet'; data: unknown; header: string }
   | { path: string; format: 'text'; text: string };
 
 const YAML_OPTIONS = {
@@ -26,6 +28,8 @@ export async function serialize(artifact: Artifact): Promise<string> {
       const body = documents.map((d) => stringify(d, YAML_OPTIONS)).join('---\n');
       return format(`${artifact.header}\n${body}`, { parser: 'yaml', filepath: artifact.path });
     }
+    case 'jsonnet':
+      return format(`${artifact.header}\n${JSON.stringify(artifact.data, null, 2)}`, { parser: 'json', filepath: artifact.path });
     case 'text':
       return artifact.text;
   }

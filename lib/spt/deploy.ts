@@ -39,5 +39,18 @@ export function artifacts(mixin: Mixin<SptConfig>, parts: readonly Part[] = ['da
       },
     );
   }
+  if (parts.includes('dashboards') && parts.includes('rules')) {
+    // Everything as rendered, for Jsonnet aggregators: `(import 'mixin.libsonnet').prometheusAlerts` etc.
+    out.push({
+      path: 'mixin.libsonnet',
+      format: 'jsonnet',
+      header: renderText('header', { comment: '//', source: 'mixin.ts' }),
+      data: {
+        grafanaDashboards: mixin.grafanaDashboards,
+        prometheusRules: mixin.prometheusRules,
+        prometheusAlerts: mixin.prometheusAlerts,
+      },
+    });
+  }
   return out;
 }
