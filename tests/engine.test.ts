@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { append, merge } from '../lib/engine/merge.js';
-import { Duration, PromqlError, duration, eq, promql, re, VectorSelector, quoteLabelValue } from '../lib/engine/promql.js';
+import { Duration, PromqlError, duration, eq, promql, re, regexProblem, VectorSelector, quoteLabelValue } from '../lib/engine/promql.js';
 import { Metric, catalogueOf } from '../lib/engine/catalogue.js';
 import { layout, row, sized } from '../lib/grafana/dashboard.js';
 import { query, timeseries } from '../lib/grafana/panel.js';
@@ -42,6 +42,16 @@ test('promql: raw strings and non-finite numbers are refused', () => {
   assert.throws(() => promql`${Number.NaN}`, isPromqlError);
   assert.throws(() => eq('bad-label', 'x'), isPromqlError);
   assert.throws(() => new VectorSelector('bad name', []), isPromqlError);
+});
+
+test('regex matchers: what Go RE2 accepts passes, what Prometheus would refuse is stopped', () => {
+  for (const ok of ['5..', '(?i)prod|stage', 'a\\.b', '\\d+', '(?P<x>a)', 'x{2,3}', '', '\\-', '\\ ']) {
+    assert.is(regexProblem(ok), undefined, ok);
+  }
+  for (const bad of ['(', '[a', 'a(?=b)', 'a(?!b)', '\\q', '\\8', '\\é', '*']) {
+    assert.type(regexProblem(bad), 'string', bad);
+  }
+  assert.throws(() => re('status', '5..('), isPromqlError);
 });
 
 test('durations: Grafana variables only where Grafana substitutes them', () => {

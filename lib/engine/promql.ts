@@ -27,7 +27,7 @@ export class Duration {
   static parse(text: string, options: { grafana: boolean } = { grafana: true }): Duration {
     if (isPromDuration(text) || (options.grafana && GRAFANA_INTERVALS.has(text))) return new Duration(text);
     const also = options.grafana ? ', or one of ' + [...GRAFANA_INTERVALS].join(', ') : '';
-    throw new PromqlError(`"${text}" is not a duration`, `use a Prometheus duration such as 30s, 5m or 1h30m${also}`);
+    throw new PromqlError(`${JSON.stringify(text)} is not a duration`, `use a Prometheus duration such as 30s, 5m or 1h30m${also}`);
   }
 
   toString(): string {
@@ -86,9 +86,45 @@ export function quoteLabelValue(value: string): string {
 
 export function matcher(label: string, op: MatchOp, value: string): Matcher {
   if (!isLabelName(label)) {
-    throw new PromqlError(`"${label}" is not a valid label name`, 'label names match [a-zA-Z_][a-zA-Z0-9_]*');
+    throw new PromqlError(`${JSON.stringify(label)} is not a valid label name`, 'label names match [a-zA-Z_][a-zA-Z0-9_]*');
   }
+  const problem = op === '=~' || op === '!~' ? regexProblem(value) : undefined;
+  if (problem) throw new PromqlError(`regular expression ${JSON.stringify(value)} ${problem}`, REGEX_HINT);
   return { label, op, value };
+}
+
+export const REGEX_HINT = "use Go RE2 syntax, as Prometheus does: no lookarounds or backreferences; escape literal metacharacters";
+
+// RE2 knows these escapes after a backslash; any other letter is an error there (JavaScript reads it literally).
+const RE2_LETTER_ESCAPES = new Set('aftnrvdDsSwWbBAzpPQEx');
+
+/**
+ * Why Prometheus would refuse `pattern` as a regex matcher, or undefined when it would accept it. Prometheus
+ * compiles `^(?:pattern)$` with Go's RE2. JavaScript's engine is close enough once RE2's inline flags are set
+ * aside, except that it also allows lookarounds, backreferences and unknown letter escapes, refused here.
+ */
+export function regexProblem(pattern: string): string | undefined {
+  // Escaped characters first, so `\(?=` is not mistaken for a lookaround.
+  for (const [, escaped = ''] of pattern.matchAll(/\\(.)/gsu)) {
+    // RE2 takes any escaped ASCII punctuation or space as itself, octal digits, and its own letter escapes.
+    const known = /^[\x00-\x7f]$/.test(escaped) && (!/[a-zA-Z0-9]/.test(escaped) || /[0-7]/.test(escaped) || RE2_LETTER_ESCAPES.has(escaped));
+    if (!known) {
+      return `has the escape \\${escaped}, which RE2 does not know`;
+    }
+  }
+  const unescaped = pattern.replace(/\\./gsu, '');
+  if (/\(\?<?[=!]/.test(unescaped)) return 'uses a lookaround, which RE2 does not support';
+  const flagsAside = pattern
+    .replace(/\(\?[imsU-]+\)/g, '')
+    .replace(/\(\?[imsU-]+:/g, '(?:')
+    .replace(/\(\?P</g, '(?<');
+  try {
+    new RegExp(`^(?:${flagsAside})$`);
+    return undefined;
+  } catch (error) {
+    // The engine's message repeats the pattern, newlines included; keep only the reason.
+    return `does not compile: ${(error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '')}`;
+  }
 }
 
 export const eq = (label: string, value: string): Matcher => matcher(label, '=', value);
@@ -107,7 +143,7 @@ export class VectorSelector {
     readonly matchers: readonly Matcher[],
   ) {
     if (!isMetricName(metric)) {
-      throw new PromqlError(`"${metric}" is not a valid metric name`, 'metric names match [a-zA-Z_:][a-zA-Z0-9_:]*');
+      throw new PromqlError(`${JSON.stringify(metric)} is not a valid metric name`, 'metric names match [a-zA-Z_:][a-zA-Z0-9_:]*');
     }
   }
 

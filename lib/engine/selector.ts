@@ -5,7 +5,7 @@
  */
 import type { SyntaxNode, Tree } from '@lezer/common';
 import { parser } from '@prometheus-io/lezer-promql';
-import { PromqlError, isLabelName, type MatchOp, type Matcher } from './promql.js';
+import { PromqlError, isLabelName, regexProblem, type MatchOp, type Matcher } from './promql.js';
 
 /** A character range in an expression, `to` exclusive. */
 export interface Span {
@@ -282,6 +282,8 @@ function matchersOfSelector(
   return read.matchers.map((m) => {
     if (m.label === '__name__') throw fail(m.position.from, 'a __name__ matcher, which selects the metric');
     if (!isLabelName(m.label)) throw fail(m.position.from, `label name ${JSON.stringify(m.label)} outside [a-zA-Z_][a-zA-Z0-9_]*`);
+    const problem = m.op === '=~' || m.op === '!~' ? regexProblem(m.value) : undefined;
+    if (problem) throw fail(m.position.from, `regular expression ${JSON.stringify(m.value)} ${problem}`);
     return { label: m.label, op: m.op, value: m.value };
   });
 }
