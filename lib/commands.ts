@@ -3,7 +3,7 @@
  * them in-process. Exit codes: 0 clean, 1 findings or stale output, 2 bad usage, bad config or a failed write.
  */
 import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
@@ -21,6 +21,7 @@ import { sptCatalogue } from './spt/catalogue.js';
 import type { SptConfig } from './spt/config.js';
 import { ALERTS_FILE, RECORDING_RULES_FILE, artifacts, type Part } from './spt/deploy.js';
 import { sptMixin } from './spt/mixin.js';
+import { lintFiles } from './lint.js';
 
 export const DEFAULT_OUT = fileURLToPath(new URL('../deploy/', import.meta.url));
 
@@ -34,21 +35,24 @@ const consoleIo: Io = { out: (t) => console.log(t), err: (t) => console.error(t)
 class UsageError extends Error {}
 
 export const USAGE = `usage: spt-mixin <render|validate|check> [--config FILE] [--out DIR] [--only dashboards|rules] [--format text|json]
+       spt-mixin lint [FILE...] [--format text|json]
   render    check the mixin and write every artifact into DIR (default: deploy/), all files or none
   validate  check the mixin and write nothing
   check     compare what render would write with DIR; exit 1 and show a diff when stale
+  lint      check dashboards, ConfigMaps, rule files and PrometheusRules from anywhere (default: deploy/)
   --config FILE  YAML or JSON file of _config keys to override (see README, Configuration)
   --only PART    only dashboards, or only rules (default: both)`;
 
 interface Options {
-  command: 'render' | 'validate' | 'check';
+  command: 'render' | 'validate' | 'check' | 'lint';
+  files: string[];
   out: string;
   format: 'text' | 'json';
   config?: string;
   parts: Part[];
 }
 
-const COMMANDS = ['render', 'validate', 'check'] as const;
+const COMMANDS = ['render', 'validate', 'check', 'lint'] as const;
 const PARTS: readonly Part[] = ['dashboards', 'rules'];
 
 function readArgs(argv: string[]) {
@@ -74,7 +78,7 @@ function parse(argv: string[]): Options {
   if (values.help) throw new UsageError('');
   const command = COMMANDS.find((c) => c === positionals[0]);
   if (!command) throw new UsageError(positionals[0] === undefined ? 'no command given' : `unknown command "${positionals[0]}"`);
-  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+  if (command !== 'lint' && positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
   if (values.format !== 'text' && values.format !== 'json') {
     throw new UsageError(`invalid value for --format (${values.format}); expected one of: text, json`);
   }
@@ -83,6 +87,7 @@ function parse(argv: string[]): Options {
   if (only !== undefined && !part) throw new UsageError(`invalid value for --only (${only}); expected one of: ${PARTS.join(', ')}`);
   return {
     command,
+    files: positionals.slice(1),
     out: values.out ?? DEFAULT_OUT,
     format: values.format,
     ...(values.config !== undefined ? { config: values.config } : {}),
@@ -115,13 +120,24 @@ export function checkSpt(mixin: Mixin<SptConfig>): Finding[] {
   return checkMixin(mixin, {
     catalogue: sptCatalogue(parseSelector(mixin._config.sptSelector).map((m) => m.label)),
     datasourceUid: DATASOURCE_VARIABLE,
+    alertPrefix: 'Spt',
     files: { dashboards: (name) => `grafana/data/${name}`, rules: RECORDING_RULES_FILE, alerts: ALERTS_FILE },
   });
 }
 
 function report(findings: readonly Finding[], options: Options, io: Io): void {
   if (options.format === 'json') io.out(formatJson(findings));
-  else if (findings.length > 0 || options.command === 'validate') (hasErrors(findings) ? io.err : io.out)(formatText(findings));
+  else if (findings.length > 0 || options.command === 'validate' || options.command === 'lint') {
+    (hasErrors(findings) ? io.err : io.out)(formatText(findings));
+  }
+}
+
+/** Without files, lints what render wrote: the project's own output read back as a stranger would. */
+async function lint(options: Options, io: Io): Promise<number> {
+  const own = ['grafana/data/spt-overview.json', RECORDING_RULES_FILE, ALERTS_FILE].map((f) => join(options.out, f));
+  const findings = await lintFiles(options.files.length > 0 ? options.files : own);
+  report(findings, options, io);
+  return hasErrors(findings) ? 1 : 0;
 }
 
 export class ChecksFailed extends Error {
@@ -173,6 +189,7 @@ async function compare(out: string, files: ReadonlyMap<string, string>, io: Io):
 export async function main(argv: string[], io: Io = consoleIo): Promise<number> {
   try {
     const options = parse(argv);
+    if (options.command === 'lint') return await lint(options, io);
     const patch = options.config ? await loadConfigFile(options.config) : {};
     return await runCommand(sptMixin.withConfig(patch), options, io);
   } catch (error) {

@@ -7,12 +7,16 @@ import type { MixinOutputs, RuleFile } from '../engine/mixin.js';
 import { checkDashboard } from './dashboard.js';
 import type { Finding } from './finding.js';
 import { checkExpr } from './promql.js';
+import { checkDashboardQueries } from './queries.js';
+import { checkRuleFile } from './rules.js';
 
 export interface MixinCheckOptions {
   catalogue: Catalogue;
   /** Output file names, so findings point at what the user will open. */
   files: { dashboards: (name: string) => string; rules: string; alerts: string };
   datasourceUid: string;
+  /** Every alert name starts with it, e.g. `Spt`. */
+  alertPrefix: string;
 }
 
 export function checkMixin(outputs: MixinOutputs, options: MixinCheckOptions): Finding[] {
@@ -24,8 +28,22 @@ export function checkMixin(outputs: MixinOutputs, options: MixinCheckOptions): F
       ...checkDashboardQueries(dashboard, file, options.catalogue),
     );
   }
-  findings.push(...checkRuleExprs(outputs.prometheusRules, options.files.rules, options.catalogue));
-  findings.push(...checkRuleExprs(outputs.prometheusAlerts, options.files.alerts, options.catalogue));
+  const recorded = outputs.prometheusRules.groups.flatMap((g) => g.rules.flatMap((r) => (r.record ? [r.record] : [])));
+  for (const [rules, file] of [
+    [outputs.prometheusRules, options.files.rules],
+    [outputs.prometheusAlerts, options.files.alerts],
+  ] as const) {
+    findings.push(
+      ...checkRuleFile(rules.groups, {
+        file,
+        alertPrefix: options.alertPrefix,
+        groupsPath: '/spec/groups',
+        conventionSeverity: 'error',
+        recordedElsewhere: recorded,
+      }),
+      ...checkRuleExprs(rules, file, options.catalogue),
+    );
+  }
   return findings;
 }
 
@@ -35,43 +53,4 @@ function checkRuleExprs(rules: RuleFile, file: string, catalogue: Catalogue): Fi
       checkExpr(rule.expr, { file, group: group.name, rule: rule.record ?? rule.alert, path: `/spec/groups/${g}/rules/${r}/expr` }, catalogue),
     ),
   );
-}
-
-interface PanelLike {
-  id?: unknown;
-  title?: unknown;
-  targets?: unknown;
-  panels?: unknown;
-}
-
-function checkDashboardQueries(dashboard: { title?: unknown; panels?: unknown }, file: string, catalogue: Catalogue): Finding[] {
-  const title = typeof dashboard.title === 'string' ? dashboard.title : undefined;
-  const findings: Finding[] = [];
-  const visit = (panels: unknown, path: string): void => {
-    if (!Array.isArray(panels)) return;
-    panels.forEach((panel: PanelLike, i) => {
-      const at = `${path}/${i}`;
-      if (Array.isArray(panel?.targets)) {
-        panel.targets.forEach((target: { expr?: unknown }, t: number) => {
-          if (typeof target?.expr !== 'string') return;
-          findings.push(
-            ...checkExpr(
-              target.expr,
-              {
-                file,
-                ...(title ? { dashboard: title } : {}),
-                ...(typeof panel.title === 'string' ? { panel: panel.title } : {}),
-                ...(typeof panel.id === 'number' ? { panelId: panel.id } : {}),
-                path: `${at}/targets/${t}/expr`,
-              },
-              catalogue,
-            ),
-          );
-        });
-      }
-      visit(panel?.panels, `${at}/panels`);
-    });
-  };
-  visit(dashboard.panels, '/panels');
-  return findings;
 }

@@ -253,7 +253,8 @@ function operands(node: SyntaxNode): SyntaxNode[] {
   if (node.name === 'BinaryExpr') return [node.firstChild, node.lastChild].filter((n): n is SyntaxNode => n !== null);
   const body = node.getChild('FunctionCallBody');
   const args: SyntaxNode[] = [];
-  for (let child = body?.firstChild ?? null; child; child = child.nextSibling) args.push(child);
+  // Comments are children too; counting them would shift every later argument's index.
+  for (let child = body?.firstChild ?? null; child; child = child.nextSibling) if (child.name !== 'LineComment') args.push(child);
   return args;
 }
 

@@ -31,6 +31,10 @@ interface Signature {
   readonly returns: ValueType;
 }
 
+function names(list: string): string[] {
+  return list.trim().split(/\s+/);
+}
+
 const sig = (args: readonly ValueType[], returns: ValueType = 'vector', variadic = 0): Signature => ({ args, returns, variadic });
 const ON_VECTOR = sig(['vector']);
 const OVER_TIME = sig(['matrix']);
@@ -43,15 +47,15 @@ const CONSTANT = sig([], 'scalar');
  * grammar knows but this table does not (a newer Prometheus than the table) are left unchecked.
  */
 const FUNCTIONS: ReadonlyMap<string, Signature> = new Map([
-  ...['abs', 'absent', 'acos', 'acosh', 'asin', 'asinh', 'atan', 'atanh', 'ceil', 'cos', 'cosh', 'deg', 'exp', 'floor',
-    'histogram_avg', 'histogram_count', 'histogram_stddev', 'histogram_stdvar', 'histogram_sum', 'ln', 'log10', 'log2',
-    'rad', 'sgn', 'sin', 'sinh', 'sort', 'sort_desc', 'sqrt', 'tan', 'tanh', 'timestamp'].map((name) => [name, ON_VECTOR] as const),
-  ...['absent_over_time', 'avg_over_time', 'changes', 'count_over_time', 'delta', 'deriv', 'first_over_time', 'idelta',
-    'increase', 'irate', 'last_over_time', 'mad_over_time', 'max_over_time', 'min_over_time', 'present_over_time', 'rate',
-    'resets', 'stddev_over_time', 'stdvar_over_time', 'sum_over_time', 'ts_of_first_over_time', 'ts_of_last_over_time',
-    'ts_of_max_over_time', 'ts_of_min_over_time'].map((name) => [name, OVER_TIME] as const),
-  ...['day_of_month', 'day_of_week', 'day_of_year', 'days_in_month', 'hour', 'minute', 'month', 'year'].map((name) => [name, DATE] as const),
-  ...['pi', 'time', 'start', 'end', 'range', 'step'].map((name) => [name, CONSTANT] as const),
+  ...names(`abs absent acos acosh asin asinh atan atanh ceil cos cosh deg exp floor histogram_avg histogram_count
+    histogram_stddev histogram_stdvar histogram_sum ln log10 log2 rad sgn sin sinh sort sort_desc sqrt tan tanh
+    timestamp`).map((name) => [name, ON_VECTOR] as const),
+  ...names(`absent_over_time avg_over_time changes count_over_time delta deriv first_over_time idelta increase irate
+    last_over_time mad_over_time max_over_time min_over_time present_over_time rate resets stddev_over_time
+    stdvar_over_time sum_over_time ts_of_first_over_time ts_of_last_over_time ts_of_max_over_time
+    ts_of_min_over_time`).map((name) => [name, OVER_TIME] as const),
+  ...names('day_of_month day_of_week day_of_year days_in_month hour minute month year').map((name) => [name, DATE] as const),
+  ...names('pi time start end range step').map((name) => [name, CONSTANT] as const),
   ['clamp', sig(['vector', 'scalar', 'scalar'])],
   ['clamp_max', sig(['vector', 'scalar'])],
   ['clamp_min', sig(['vector', 'scalar'])],
@@ -81,10 +85,11 @@ const AGGREGATION_PARAMETERS: ReadonlyMap<string, ValueType> = new Map([
   ['count_values', 'string'],
 ]);
 
-const EXPRESSIONS: ReadonlySet<string> = new Set([
-  'AggregateExpr', 'BinaryExpr', 'FunctionCall', 'MatrixSelector', 'NumberDurationLiteral', 'OffsetExpr', 'AnchoredExpr',
-  'SmoothedExpr', 'ParenExpr', 'StringLiteral', 'SubqueryExpr', 'UnaryExpr', 'VectorSelector', 'StepInvariantExpr',
-]);
+/** The node names of lezer-promql's `expr` group. */
+const EXPRESSIONS: ReadonlySet<string> = new Set(
+  names(`AggregateExpr BinaryExpr FunctionCall MatrixSelector NumberDurationLiteral OffsetExpr AnchoredExpr SmoothedExpr
+    ParenExpr StringLiteral SubqueryExpr UnaryExpr VectorSelector StepInvariantExpr`),
+);
 const COMPARISONS: ReadonlySet<string> = new Set(['Eql', 'Neq', 'Gtr', 'Lss', 'Gte', 'Lte']);
 const SET_OPERATORS: ReadonlySet<string> = new Set(['And', 'Or', 'Unless']);
 const MODIFIERS: ReadonlySet<string> = new Set(['OffsetExpr', 'StepInvariantExpr']);
@@ -119,13 +124,10 @@ export function exprType(parsed: ParsedPromql): ValueType | undefined {
 
 function expressionOf(parsed: ParsedPromql): SyntaxNode | undefined {
   if (parsed.syntaxErrors.length > 0) return undefined;
-  return parsed.tree.topNode.firstChild ?? undefined;
+  return firstExpression(parsed.tree.topNode);
 }
 
-function typeOf(start: SyntaxNode, walk: Walk): Type {
-  // Parentheses can nest thousands deep in generated text; looping over them keeps the stack flat.
-  let node = start;
-  while (node.name === 'ParenExpr' && node.firstChild) node = node.firstChild;
+function typeOf(node: SyntaxNode, walk: Walk): Type {
   switch (node.name) {
     case 'NumberDurationLiteral':
       return 'scalar';
@@ -149,8 +151,8 @@ function typeOf(start: SyntaxNode, walk: Walk): Type {
     case 'AggregateExpr':
       return aggregationType(node, walk);
     default:
-      // anchored/smoothed and whatever newer grammar adds: look through to the expression they modify.
-      return node.firstChild && EXPRESSIONS.has(node.firstChild.name) ? typeOf(node.firstChild, walk) : undefined;
+      // Parentheses, anchored/smoothed and whatever newer grammar adds: the type of what they enclose.
+      return firstOrUnknown(firstExpression(node), walk);
   }
 }
 
@@ -162,23 +164,34 @@ function vectorSelectorType(node: SyntaxNode, parsed: ParsedPromql): Type {
 }
 
 function matrixSelectorType(node: SyntaxNode, walk: Walk): Type {
-  const inner = node.firstChild;
-  if (!inner) return undefined;
-  if (inner.name !== 'VectorSelector') {
+  const inner = firstExpression(node);
+  if (inner && inner.name !== 'VectorSelector') {
     const modified = MODIFIERS.has(inner.name);
-    report(walk, 'promql/type', inner,
+    report(
+      walk,
+      'promql/type',
+      inner,
       modified ? 'offset or @ before a range' : 'a range [..] after something that is not a metric selector',
-      modified ? 'write the range first: x[5m] offset 1h' : 'put the range on the selector, e.g. rate(x[5m]), or use a subquery: (expr)[5m:1m]');
+      modified
+        ? 'write the range first: x[5m] offset 1h'
+        : 'put the range on the selector, e.g. rate(x[5m]), or use a subquery: (expr)[5m:1m]',
+    );
     typeOf(inner, walk);
   }
   return 'matrix';
 }
 
 function subqueryType(node: SyntaxNode, walk: Walk): Type {
-  const inner = node.firstChild;
-  const type = inner ? typeOf(inner, walk) : undefined;
+  const inner = firstExpression(node);
+  const type = firstOrUnknown(inner, walk);
   if (inner && type && type !== 'vector') {
-    report(walk, 'promql/type', inner, `a subquery over ${article(type)}`, 'a subquery [range:step] takes an instant-vector expression');
+    report(
+      walk,
+      'promql/type',
+      inner,
+      `a subquery over ${article(type)}`,
+      'a subquery [range:step] takes an instant-vector expression',
+    );
   }
   return 'matrix';
 }
@@ -186,25 +199,31 @@ function subqueryType(node: SyntaxNode, walk: Walk): Type {
 /** `offset` and `@` each once, on a selector or subquery; Prometheus stores them there, not on expressions. */
 function modifiedType(node: SyntaxNode, walk: Walk): Type {
   const counts = new Map<string, number>();
-  let base: SyntaxNode | null = node;
+  let base: SyntaxNode | undefined = node;
   while (base && MODIFIERS.has(base.name)) {
     counts.set(base.name, (counts.get(base.name) ?? 0) + 1);
-    base = base.firstChild;
+    base = firstExpression(base);
   }
   if (!base) return undefined;
   if (!MODIFIABLE.has(base.name)) {
-    report(walk, 'promql/modifier', node, 'offset or @ after something that is not a selector or subquery',
-      'move the modifier onto the selector inside: rate(x[5m] offset 1h), not rate(x[5m]) offset 1h');
+    report(
+      walk,
+      'promql/modifier',
+      node,
+      'offset or @ after something that is not a selector or subquery',
+      'move the modifier onto the selector inside: rate(x[5m] offset 1h), not rate(x[5m]) offset 1h',
+    );
   }
   for (const [name, count] of counts) {
-    if (count > 1) report(walk, 'promql/modifier', node, `${name === 'OffsetExpr' ? 'offset' : '@'} set more than once`, 'keep one');
+    const modifier = name === 'OffsetExpr' ? 'offset' : '@';
+    if (count > 1) report(walk, 'promql/modifier', node, `${modifier} set more than once`, `keep one ${modifier}`);
   }
   return typeOf(base, walk);
 }
 
 function unaryType(node: SyntaxNode, walk: Walk): Type {
-  const operand = node.lastChild;
-  const type = operand ? typeOf(operand, walk) : undefined;
+  const operand = firstExpression(node);
+  const type = firstOrUnknown(operand, walk);
   if (operand && (type === 'matrix' || type === 'string')) {
     report(walk, 'promql/type', operand, `unary minus or plus on ${article(type)}`, 'apply it to a scalar or an instant vector');
     return undefined;
@@ -214,19 +233,37 @@ function unaryType(node: SyntaxNode, walk: Walk): Type {
 
 function binaryType(node: SyntaxNode, walk: Walk): Type {
   const [left, right] = expressionChildren(node);
-  const operator = node.firstChild?.nextSibling;
+  const operator = left && childAfter(node, left);
   if (!left || !right || !operator) return undefined;
   const types = [operandType(left, walk), operandType(right, walk)] as const;
   const op = operator.name;
   const bool = node.getChild('BoolModifier');
   if (bool && !COMPARISONS.has(op)) {
-    report(walk, 'promql/modifier', bool, 'bool on an operator that is not a comparison', 'bool only applies to ==, !=, >, <, >= and <=');
+    report(
+      walk,
+      'promql/modifier',
+      bool,
+      'bool on an operator that is not a comparison',
+      'bool only applies to ==, !=, >, <, >= and <=',
+    );
   }
   if (COMPARISONS.has(op) && !bool && types[0] === 'scalar' && types[1] === 'scalar') {
-    report(walk, 'promql/type', operator, 'comparison between two scalars without bool', 'write 1 > bool 0: between scalars a comparison yields 0 or 1');
+    report(
+      walk,
+      'promql/type',
+      operator,
+      'comparison between two scalars without bool',
+      'write 1 > bool 0: between scalars a comparison yields 0 or 1',
+    );
   }
   if (SET_OPERATORS.has(op) && types.includes('scalar')) {
-    report(walk, 'promql/type', operator, `${textOf(operator, walk)} with a scalar operand`, 'and, or and unless match series: both sides must be instant vectors; for a default use "or vector(0)"');
+    report(
+      walk,
+      'promql/type',
+      operator,
+      `${textOf(operator, walk)} with a scalar operand`,
+      'and, or and unless match series: both sides must be instant vectors; for a default use "or vector(0)"',
+    );
   }
   matchingIssues(node, op, types, walk);
   if (types.includes('vector')) return 'vector';
@@ -237,7 +274,10 @@ function binaryType(node: SyntaxNode, walk: Walk): Type {
 function operandType(operand: SyntaxNode, walk: Walk): Type {
   const type = typeOf(operand, walk);
   if (type !== 'matrix' && type !== 'string') return type;
-  const hint = type === 'matrix' ? 'wrap the range in a function such as rate(...) or max_over_time(...)' : 'strings only go into function arguments';
+  const hint =
+    type === 'matrix'
+      ? 'wrap the range in a function such as rate(...) or max_over_time(...)'
+      : 'strings only go into function arguments';
   report(walk, 'promql/type', operand, `an operator applied to ${article(type)}`, hint);
   return undefined;
 }
@@ -249,15 +289,33 @@ function matchingIssues(node: SyntaxNode, op: string, types: readonly [Type, Typ
   const grouped = clause.getChild('GroupLeft') ?? clause.getChild('GroupRight');
   const onLabels = labels ? labelNames(labels, walk) : [];
   if (onLabels.length > 0 && types.includes('scalar')) {
-    report(walk, 'promql/matching', clause, 'vector matching with a scalar operand', 'on(...) and ignoring(...) only match two instant vectors; drop the clause');
+    report(
+      walk,
+      'promql/matching',
+      clause,
+      'vector matching with a scalar operand',
+      'on(...) and ignoring(...) only match two instant vectors; drop the clause',
+    );
   }
   if (grouped && SET_OPERATORS.has(op)) {
-    report(walk, 'promql/matching', grouped, `${textOf(grouped, walk)} on a set operator`, 'and, or and unless are always many-to-many: drop group_left/group_right');
+    report(
+      walk,
+      'promql/matching',
+      grouped,
+      `${textOf(grouped, walk)} on a set operator`,
+      'and, or and unless are always many-to-many: drop group_left/group_right',
+    );
   }
   if (grouped && groupLabels && clause.getChild('On')) {
     const both = labelNames(groupLabels, walk).filter((label) => onLabels.includes(label));
     if (both.length > 0) {
-      report(walk, 'promql/matching', groupLabels, `${both.join(', ')} both in on(...) and in the group clause`, 'a label matched on is already shared: list it only in on(...)');
+      report(
+        walk,
+        'promql/matching',
+        groupLabels,
+        `${both.join(', ')} both in on(...) and in the group clause`,
+        'a label matched on is already shared: list it only in on(...)',
+      );
     }
   }
 }
@@ -279,7 +337,13 @@ function callType(node: SyntaxNode, walk: Walk): Type {
     const expected = expectedArgument(signature, i);
     const actual = types[i];
     if (expected && actual && actual !== expected) {
-      report(walk, 'promql/type', arg, `argument ${i + 1} of ${name}() is ${article(actual)}, it takes ${article(expected)}`, argumentHint(expected, actual));
+      report(
+        walk,
+        'promql/type',
+        arg,
+        `argument ${i + 1} of ${name}() is ${article(actual)}, it takes ${article(expected)}`,
+        argumentHint(expected, actual),
+      );
     }
   });
   return signature.returns;
@@ -288,7 +352,7 @@ function callType(node: SyntaxNode, walk: Walk): Type {
 function arityIssue(name: string, signature: Signature, count: number): string | undefined {
   const declared = signature.args.length;
   const min = signature.variadic === 0 ? declared : declared - 1;
-  const max = signature.variadic < 0 ? Infinity : min + Math.max(signature.variadic, signature.variadic === 0 ? 0 : 0) + (signature.variadic === 0 ? 0 : signature.variadic);
+  const max = signature.variadic < 0 ? Infinity : min + signature.variadic;
   if (count >= min && count <= max) return undefined;
   const expected = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
   return `${name}() takes ${expected} argument${expected === '1' ? '' : 's'}, got ${count}`;
@@ -302,7 +366,7 @@ function expectedArgument(signature: Signature, index: number): ValueType | unde
 
 function argumentHint(expected: ValueType, actual: ValueType): string {
   if (expected === 'matrix' && actual === 'vector') return 'give it a range: x[5m], or a subquery (expr)[5m:1m]';
-  if (expected === 'vector' && actual === 'matrix') return 'drop the range, or reduce it first with rate(...) or *_over_time(...)';
+  if (expected === 'vector' && actual === 'matrix') return 'drop the range, or reduce it with rate(...) or *_over_time(...)';
   if (expected === 'scalar' && actual === 'vector') return 'use a number, or scalar(...) of a single-series vector';
   if (expected === 'vector' && actual === 'scalar') return 'use vector(...) to turn a scalar into a vector';
   if (expected === 'string') return 'write a string literal in quotes';
@@ -319,19 +383,49 @@ function aggregationType(node: SyntaxNode, walk: Walk): Type {
   const parameter = AGGREGATION_PARAMETERS.get(name);
   const wanted = parameter ? 2 : 1;
   if (args.length !== wanted) {
-    const hint = parameter ? `write ${name}(${parameter === 'string' ? '"label"' : 'n'}, expr)` : `write ${name}(expr); only topk, bottomk, quantile, limitk, limit_ratio and count_values take a parameter`;
-    report(walk, 'promql/aggregation', node, `${name} takes ${wanted === 2 ? 'a parameter and an expression' : 'one expression'}, got ${args.length} argument${args.length === 1 ? '' : 's'}`, hint);
+    const hint = parameter
+      ? `write ${name}(${parameter === 'string' ? '"label"' : 'n'}, expr)`
+      : `write ${name}(expr); only topk, bottomk, quantile, limitk, limit_ratio and count_values take a parameter`;
+    report(
+      walk,
+      'promql/aggregation',
+      node,
+      `${name} takes ${wanted === 2 ? 'a parameter and an expression' : 'one expression'}, got ${args.length} argument${args.length === 1 ? '' : 's'}`,
+      hint,
+    );
     return 'vector';
   }
-  const [parameterType, exprType] = [types[0], types[args.length - 1]];
-  const expr = args[args.length - 1];
+  const [parameterType, operandType] = [types[0], types[args.length - 1]];
+  const operand = args[args.length - 1];
   if (parameter && args[0] && parameterType && parameterType !== parameter) {
-    report(walk, 'promql/type', args[0], `the parameter of ${name} is ${article(parameterType)}, it takes ${article(parameter)}`, argumentHint(parameter, parameterType));
+    report(
+      walk,
+      'promql/type',
+      args[0],
+      `the parameter of ${name} is ${article(parameterType)}, it takes ${article(parameter)}`,
+      argumentHint(parameter, parameterType),
+    );
   }
-  if (expr && exprType && exprType !== 'vector') {
-    report(walk, 'promql/type', expr, `${name} over ${article(exprType)}`, argumentHint('vector', exprType));
+  if (operand && operandType && operandType !== 'vector') {
+    report(walk, 'promql/type', operand, `${name} over ${article(operandType)}`, argumentHint('vector', operandType));
   }
   return 'vector';
+}
+
+/** Comments are nodes of the tree too, anywhere between tokens; these helpers look past them. */
+function firstExpression(node: SyntaxNode): SyntaxNode | undefined {
+  return expressionChildren(node)[0];
+}
+
+function firstOrUnknown(node: SyntaxNode | undefined, walk: Walk): Type {
+  return node ? typeOf(node, walk) : undefined;
+}
+
+function childAfter(parent: SyntaxNode, previous: SyntaxNode): SyntaxNode | undefined {
+  for (let child = parent.firstChild; child; child = child.nextSibling) {
+    if (child.from >= previous.to && child.name !== 'LineComment') return child;
+  }
+  return undefined;
 }
 
 function expressionChildren(node: SyntaxNode | null): SyntaxNode[] {

@@ -1,6 +1,6 @@
 /**
- * Checks one PromQL expression: it must parse, and with a catalogue its selectors must name known series and
- * labels and be used as their kind allows.
+ * Checks one PromQL expression: it must parse and type-check as Prometheus's parser would, and with a catalogue
+ * its selectors must name known series and labels and be used as their kind allows.
  */
 import type { Catalogue, Series } from '../engine/catalogue.js';
 import type { Finding, Location } from './finding.js';
@@ -14,6 +14,7 @@ import {
   type Selector,
   type Span,
 } from './promql-parse.js';
+import { checkTypes } from './promql-types.js';
 
 /** Functions that assume a counter: over a gauge they read every decrease as a reset. */
 const COUNTER_FUNCTIONS: ReadonlySet<string> = new Set(['rate', 'irate', 'increase', 'resets']);
@@ -30,8 +31,9 @@ export function checkExpr(expr: string, location: Location, catalogue?: Catalogu
   try {
     const parsed = parsePromql(expr);
     const syntax = syntaxFindings(parsed, location);
-    if (syntax.length > 0 || !catalogue) return syntax;
-    return catalogueFindings(parsed, location, catalogue);
+    if (syntax.length > 0) return syntax;
+    const types = checkTypes(parsed).map((issue) => finding(issue.rule, issue.message, location, issue.hint, issue.position));
+    return catalogue ? [...types, ...catalogueFindings(parsed, location, catalogue)] : types;
   } catch (error) {
     // lezer and the tree walk are total on every input seen so far; this keeps a checker bug from aborting a build.
     return [finding('promql/internal', `the checker failed on this expression: ${String(error)}`, location, 'report this expression')];
