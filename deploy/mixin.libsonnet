@@ -509,7 +509,7 @@
                 "type": "prometheus",
                 "uid": "${datasource}"
               },
-              "expr": "100 * sum(rate(spt_http_requests_total{job=\"server-price-tracker\", status=~\"5..\"}[$__rate_interval])) / sum(rate(spt_http_requests_total{job=\"server-price-tracker\"}[$__rate_interval]))",
+              "expr": "100 * (sum(rate(spt_http_requests_total{job=\"server-price-tracker\", status=~\"5..\"}[$__rate_interval])) or vector(0)) / sum(rate(spt_http_requests_total{job=\"server-price-tracker\"}[$__rate_interval]))",
               "legendFormat": "5xx share",
               "range": true,
               "instant": false

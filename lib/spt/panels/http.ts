@@ -36,7 +36,8 @@ export function errorRateTimeseries({ selector, rateInterval, config }: Context)
     min: 0,
     showThresholds: true,
     queries: [
-      query(promql`100 * sum(rate(${errors}[${rateInterval}])) / sum(rate(${all}[${rateInterval}]))`, '5xx share'),
+      // A client creates the 5xx series at the first 5xx; until then `or vector(0)` shows 0 % instead of No data.
+      query(promql`100 * (sum(rate(${errors}[${rateInterval}])) or vector(0)) / sum(rate(${all}[${rateInterval}]))`, '5xx share'),
     ],
     thresholds: thresholds('green', [percent(config.errorRateThreshold), 'red']),
   });
