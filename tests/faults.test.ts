@@ -1,0 +1,103 @@
+/**
+ * One fault at a time, planted in the project's own output: each must be caught by `npm run validate`'s checks
+ * with the expected rule id, and the untouched mixin must stay clean.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import mixin, { patchAlert, type MixinOutputs, type Rule } from 'spt-mixin';
+import { checkSpt } from '../lib/commands.js';
+import type { Patch } from '../lib/engine/merge.js';
+
+const FILE = 'spt-overview.json';
+type Panel = Record<string, unknown> & { title?: string; targets?: Array<Record<string, unknown>> };
+
+/** Replaces the panel titled `title` with `edit(panel)`. */
+const panel = (title: string, edit: (p: Panel) => Panel) => (current: MixinOutputs): Patch<MixinOutputs> => {
+  const panels = (current.grafanaDashboards[FILE]?.panels ?? []) as Panel[];
+  if (!panels.some((p) => p.title === title)) throw new Error(`no panel ${title}`);
+  return { grafanaDashboards: { [FILE]: { panels: panels.map((p) => (p.title === title ? edit(p) : p)) as never } } };
+};
+/** Sets the first query of a panel. */
+const query = (title: string, expr: string) => panel(title, (p) => ({ ...p, targets: [{ ...p.targets?.[0], expr }] }));
+const without = (title: string, key: string) => panel(title, (p) => Object.fromEntries(Object.entries(p).filter(([k]) => k !== key)) as Panel);
+const alertExpr = (alert: string, expr: string) => patchAlert(alert, { expr });
+/** Replaces the alerts file's groups wholesale, for faults that patches of one rule cannot express. */
+const alertGroups = (edit: (groups: MixinOutputs['prometheusAlerts']['groups']) => MixinOutputs['prometheusAlerts']['groups']) =>
+  (current: MixinOutputs): Patch<MixinOutputs> => ({ prometheusAlerts: { groups: edit(current.prometheusAlerts.groups) } });
+const withoutAnnotation = (alert: string, key: string) =>
+  alertGroups((groups) =>
+    groups.map((g) => ({
+      ...g,
+      rules: g.rules.map((r): Rule =>
+        r.alert === alert ? { ...r, annotations: Object.fromEntries(Object.entries(r.annotations ?? {}).filter(([k]) => k !== key)) } : r,
+      ),
+    })),
+  );
+
+type Fault = [string, Parameters<typeof mixin.extend>[0], string];
+
+const FAULTS: Fault[] = [
+  ['typo in a panel metric name', query('Uptime', 'time() - max(process_start_time_second{job="server-price-tracker"})'), 'catalogue/unknown-metric'],
+  ['typo in an alert metric name', alertExpr('SptReadinessDown', 'spt_readyz_upp{job="server-price-tracker"} == 0'), 'catalogue/unknown-metric'],
+  ['typo in a matcher label', query('Request Rate', 'sum(rate(spt_http_requests_total{jbo="server-price-tracker"}[$__rate_interval]))'), 'catalogue/unknown-label'],
+  ['typo in a by() label', query('Request Rate', 'sum by (stauts) (rate(spt_http_requests_total[$__rate_interval]))'), 'catalogue/unknown-label'],
+  ['rate() over a gauge', query('Healthz', 'rate(spt_healthz_up[5m])'), 'catalogue/rate-on-gauge'],
+  ['increase() over a gauge in an alert', alertExpr('SptEbayQuotaHigh', 'increase(spt_ebay_daily_usage[5m]) > 4000'), 'catalogue/rate-on-gauge'],
+  ['histogram_quantile without le', query('Latency p50/p95/p99', 'histogram_quantile(0.5, sum(rate(spt_http_request_duration_seconds_bucket[5m])))'), 'catalogue/quantile-without-le'],
+  ['histogram_quantile over a non-bucket series', query('Cycle Duration', 'histogram_quantile(0.5, rate(spt_ingestion_duration_seconds_sum[5m]))'), 'catalogue/quantile-without-le'],
+  ['a parse error in a panel', query('Listings/min', '60 * sum(rate(spt_ingestion_listings_total[$__rate_interval])'), 'promql/syntax'],
+  ['a parse error in an alert', alertExpr('SptDown', 'absent(up{job="server-price-tracker"}'), 'promql/syntax'],
+  ['an unknown function', query('Listings/min', 'ratee(spt_ingestion_listings_total[5m])'), 'promql/syntax'],
+  ['an empty query', query('Errors/min', ''), 'promql/empty'],
+  ['rate() of an instant vector', query('Errors/min', 'rate(spt_ingestion_errors_total)'), 'promql/type'],
+  ['sum() of a range vector', query('Errors/min', 'sum(spt_ingestion_errors_total[5m])'), 'promql/type'],
+  ['wrong argument count', query('Duration p50/p95', 'histogram_quantile(sum by (le) (rate(spt_extraction_duration_seconds_bucket[5m])))'), 'promql/arity'],
+  ['topk without its parameter', query('Failure Rate', 'topk(rate(spt_extraction_failures_total[5m]))'), 'promql/aggregation'],
+  ['a rule returning a range vector', alertExpr('SptIngestionErrors', 'spt:ingestion_errors:rate5m[5m]'), 'promql/result-type'],
+  ['a Grafana variable in a rule', alertExpr('SptIngestionErrors', 'rate(spt_ingestion_errors_total[$__rate_interval]) > 0'), 'rules/expr'],
+  ['duplicate panel id', panel('Readyz', (p) => ({ ...p, id: 2 })), 'dashboard/duplicate-panel-id'],
+  ['missing panel id', without('Readyz', 'id'), 'dashboard/missing-panel-id'],
+  ['overlapping panels', panel('Readyz', (p) => ({ ...p, gridPos: { x: 3, y: 1, w: 6, h: 4 } })), 'dashboard/overlap'],
+  ['a panel off the grid', panel('Uptime', (p) => ({ ...p, gridPos: { x: 20, y: 1, w: 6, h: 4 } })), 'dashboard/grid-bounds'],
+  ['a hard-coded datasource on a panel', panel('Uptime', (p) => ({ ...p, datasource: { type: 'prometheus', uid: 'P1809F7CD0C75ACF3' } })), 'dashboard/datasource'],
+  ['a string datasource on a query', panel('Uptime', (p) => ({ ...p, targets: [{ ...p.targets?.[0], datasource: 'Prometheus' }] })), 'dashboard/datasource'],
+  ['a panel without a unit', panel('Uptime', (p) => ({ ...p, fieldConfig: { defaults: {}, overrides: [] } })), 'dashboard/unit'],
+  ['a panel without a description', without('Uptime', 'description'), 'dashboard/description'],
+  ['a panel without a title', panel('Uptime', (p) => ({ ...p, title: '' })), 'dashboard/title'],
+  ['a schema violation (refresh as a number)', { grafanaDashboards: { [FILE]: { refresh: 30 as never } } }, 'dashboard/schema'],
+  ['an alert without summary', withoutAnnotation('SptDown', 'summary'), 'rules/summary'],
+  ['a templated summary', patchAlert('SptDown', { annotations: { summary: 'SPT {{ $labels.instance }} is down.' } }), 'rules/summary'],
+  ['a summary that is not a sentence', patchAlert('SptDown', { annotations: { summary: 'SPT down' } }), 'rules/summary'],
+  ['an alert without description', withoutAnnotation('SptDown', 'description'), 'rules/description'],
+  ['a description without templating', patchAlert('SptDown', { annotations: { description: 'SPT is down.' } }), 'rules/description'],
+  ['a broken description template', patchAlert('SptDown', { annotations: { description: 'Down at {{ $value | humanise }}.' } }), 'rules/template'],
+  ['an unclosed template action', patchAlert('SptDown', { annotations: { description: 'Down at {{ $value.' } }), 'rules/template'],
+  ['an alert without runbook_url', withoutAnnotation('SptDown', 'runbook_url'), 'rules/runbook'],
+  ['a bogus severity', patchAlert('SptDown', { labels: { severity: 'page' } }), 'rules/severity'],
+  ['a bad for', patchAlert('SptDown', { for: '5 minutes' }), 'rules/for'],
+  ['an alert name without the prefix', patchAlert('SptDown', { alert: 'ServiceDown' }), 'rules/alert-name'],
+  ['an alert name not in CamelCase', patchAlert('SptDown', { alert: 'Spt_down' }), 'rules/alert-name'],
+  ['a malformed recording name', { prometheusRules: { groups: [{ name: 'spt.rules', rules: [{ record: 'spt-http-requests', expr: 'sum(rate(spt_http_requests_total[5m]))' }] }] } }, 'rules/record-name'],
+  ['a recording name without levels', { prometheusRules: { groups: [{ name: 'spt.rules', rules: [{ record: 'spt_http_requests_rate5m', expr: 'sum(rate(spt_http_requests_total[5m]))' }] }] } }, 'rules/record-name'],
+  ['an alert on an undefined recording rule', alertExpr('SptIngestionErrors', 'spt:ingestion_errors:rate1m > 0'), 'rules/undefined-record'],
+  ['duplicate group names', alertGroups((groups) => groups.map((g) => ({ ...g, name: 'spt' }))), 'rules/duplicate-group'],
+  ['a rule with both alert and record', patchAlert('SptDown', { record: 'spt:down:bool' }), 'rules/shape'],
+];
+
+test('the untouched mixin is clean', () => {
+  assert.equal(checkSpt(mixin), []);
+});
+
+test(`${FAULTS.length} planted faults, each caught with its rule id`, () => {
+  const missed: string[] = [];
+  for (const [name, patch, rule] of FAULTS) {
+    const findings = checkSpt(mixin.extend(patch));
+    if (!findings.some((f) => f.rule === rule && f.severity === 'error')) {
+      missed.push(`${name}: expected ${rule}, got ${findings.map((f) => `${f.severity} ${f.rule}`).join(', ') || 'nothing'}`);
+    }
+  }
+  assert.equal(missed, []);
+  assert.ok(FAULTS.length >= 30);
+});
+
+test.run();
