@@ -66,8 +66,8 @@ export const TARGETS: readonly SchemaTarget[] = [
  * a future @grafana/schema fails here, loudly, instead of being silently ignored at check time. The validator must never touch the
  * dashboard it checks, so no coercion, defaults or removal of additional properties. additionalProperties stays as
  * the type says (closed objects): the check decides whether extra keys are errors (our output) or warnings
- * (foreign dashboards). No ajv-formats: the schema uses no `format`, and strict mode would stop this script if one
- * appeared (ajv-formats is a devDependency, so the generated code could not import it anyway).
+ * (foreign dashboards). No formats: the schemas use no `format`, and strict mode would stop this script if one
+ * appeared, since the generated code could not import a formats package.
  */
 const AJV_OPTIONS: Options = {
   allErrors: true,
