@@ -13,7 +13,7 @@ type Panel = Record<string, unknown> & { title?: string; targets?: Array<Record<
 
 /** Replaces the panel titled `title` with `edit(panel)`. */
 const panel = (title: string, edit: (p: Panel) => Panel) => (current: MixinOutputs): Patch<MixinOutputs> => {
-  const panels = (current.grafanaDashboards[FILE]?.panels ?? []) as Panel[];
+  const panels = (current.grafanaDashboards[FILE]?.panels ?? []) as unknown as Panel[];
   if (!panels.some((p) => p.title === title)) throw new Error(`no panel ${title}`);
   return { grafanaDashboards: { [FILE]: { panels: panels.map((p) => (p.title === title ? edit(p) : p)) as never } } };
 };
