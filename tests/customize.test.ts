@@ -1,12 +1,13 @@
 /** Customizing the mixin: config overrides, Jsonnet-style patches, and a bad config stopped at the door. */
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import mixin, { addPanel, append, patchAlert, patchAlerts, promql, query, sized, timeseries, metrics } from 'spt-mixin';
-import { main, type Io } from '../lib/commands.js';
+import { main } from '../lib/commands.js';
+import { capture, snapshot } from './helpers.js';
 import { ConfigError } from '../lib/engine/config.js';
 
 const deploy = fileURLToPath(new URL('../deploy/', import.meta.url));
@@ -96,24 +97,6 @@ const BAD: Array<[string, string]> = [
   ['"just a string"', ''],
   ['sptSelector: [unclosed', ''],
 ];
-
-function capture(): Io & { text: () => string } {
-  const lines: string[] = [];
-  return { out: (t) => lines.push(t), err: (t) => lines.push(t), text: () => lines.join('\n') };
-}
-
-function snapshot(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else files.set(relative(dir, path), readFileSync(path, 'utf8'));
-    }
-  };
-  walk(dir);
-  return files;
-}
 
 test(`${BAD.length} bad configs: exit 2, a one-line error naming the key, output untouched`, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'spt-config-'));

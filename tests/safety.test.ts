@@ -1,31 +1,19 @@
 /** Output is all or nothing, the same bytes everywhere, and a stale deploy/ is shown as a diff. */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import mixin, { ChecksFailed, patchAlert, renderTo } from 'spt-mixin';
 import { main, type Io } from '../lib/commands.js';
+import { snapshot } from './helpers.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const deploy = join(root, 'deploy');
 
 const quiet: Io = { out: () => {}, err: () => {} };
-
-function snapshot(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else files.set(relative(dir, path), readFileSync(path, 'utf8'));
-    }
-  };
-  walk(dir);
-  return files;
-}
 
 /** A copy of deploy/ to break things in; `fn` gets it and a snapshot of it as it was. */
 function withDeployCopy(fn: (out: string, before: Map<string, string>) => Promise<void>): () => Promise<void> {

@@ -1,6 +1,7 @@
 /** Overview row: is SPT alive, ready, within its eBay quota, and how long has it been up. */
 import { gauge, query, stat, thresholds, valueText, type PanelContent } from '../../grafana/panel.js';
 import { promql } from '../../engine/promql.js';
+import type { Series } from '../../engine/catalogue.js';
 import { metrics } from '../catalogue.js';
 import { percent, type Context } from '../context.js';
 
@@ -9,27 +10,23 @@ const upDown = valueText([
   [0, 'Down', 'red'],
 ]);
 
-export function healthzStat({ selector }: Context): PanelContent {
+/** A probe's result across instances: Down as soon as any instance fails it. */
+function probeStat(title: string, description: string, probe: Series, { selector }: Context): PanelContent {
   return stat({
-    title: 'Healthz',
-    description: 'Liveness check result: Up when /healthz passes on every instance, Down when any fails.',
+    title,
+    description,
     unit: 'none',
-    queries: [query(promql`min(${metrics.healthzUp.where(selector)})`, 'healthz', { instant: true })],
+    queries: [query(promql`min(${probe.where(selector)})`, title.toLowerCase(), { instant: true })],
     thresholds: thresholds('red', [1, 'green']),
     mappings: upDown,
   });
 }
 
-export function readyzStat({ selector }: Context): PanelContent {
-  return stat({
-    title: 'Readyz',
-    description: 'Readiness check result: Up when /readyz passes on every instance, so SPT can serve traffic.',
-    unit: 'none',
-    queries: [query(promql`min(${metrics.readyzUp.where(selector)})`, 'readyz', { instant: true })],
-    thresholds: thresholds('red', [1, 'green']),
-    mappings: upDown,
-  });
-}
+export const healthzStat = (ctx: Context): PanelContent =>
+  probeStat('Healthz', 'Liveness check result: Up when /healthz passes on every instance, Down when any fails.', metrics.healthzUp, ctx);
+
+export const readyzStat = (ctx: Context): PanelContent =>
+  probeStat('Readyz', 'Readiness check result: Up when /readyz passes on every instance, so SPT can serve traffic.', metrics.readyzUp, ctx);
 
 export function quotaGauge({ selector, config }: Context): PanelContent {
   const warningPercent = percent(config.ebayQuotaWarning / config.ebayDailyLimit);

@@ -1,0 +1,24 @@
+/** Shared by several test files; not a test itself (npm test runs *.test.ts only). */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Io } from '../lib/commands.js';
+
+/** Every file under `dir`, by relative path, with its content: equal snapshots mean nothing was written. */
+export function snapshot(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files.set(relative(dir, path), readFileSync(path, 'utf8'));
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+/** An `Io` that keeps what a command prints. */
+export function capture(): Io & { text: () => string } {
+  const lines: string[] = [];
+  return { out: (t) => lines.push(t), err: (t) => lines.push(t), text: () => lines.join('\n') };
+}
