@@ -4,7 +4,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { hasErrors, type Finding } from './check/finding.js';
@@ -21,16 +20,14 @@ import { sptCatalogue } from './spt/catalogue.js';
 import type { SptConfig } from './spt/config.js';
 import { ALERTS_FILE, RECORDING_RULES_FILE, artifacts, type Part } from './spt/deploy.js';
 import { sptMixin } from './spt/mixin.js';
+import { consoleIo, type Io } from './io.js';
 import { lintFiles } from './lint.js';
+import { projectDir } from './paths.js';
+import { stopwatch, type Stopwatch } from './stopwatch.js';
 
-export const DEFAULT_OUT = fileURLToPath(new URL('../deploy/', import.meta.url));
+export const DEFAULT_OUT = projectDir('deploy');
 
-export interface Io {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
-
-const consoleIo: Io = { out: (t) => console.log(t), err: (t) => console.error(t) };
+export { consoleIo, type Io };
 
 class UsageError extends Error {}
 
@@ -41,7 +38,8 @@ export const USAGE = `usage: spt-mixin <render|validate|check> [--config FILE] [
   check     compare what render would write with DIR; exit 1 and show a diff when stale
   lint      check dashboards, ConfigMaps, rule files and PrometheusRules from anywhere (default: deploy/)
   --config FILE  YAML or JSON file of _config keys to override (see README, Configuration)
-  --only PART    only dashboards, or only rules (default: both)`;
+  --only PART    only dashboards, or only rules (default: both)
+  --timings      print how long building, checking and writing took, on stderr`;
 
 interface Options {
   command: 'render' | 'validate' | 'check' | 'lint';
@@ -50,6 +48,8 @@ interface Options {
   format: 'text' | 'json';
   config?: string;
   parts: Part[];
+  /** Print each step's duration on stderr. */
+  timings?: boolean;
 }
 
 const COMMANDS = ['render', 'validate', 'check', 'lint'] as const;
@@ -65,6 +65,7 @@ function readArgs(argv: string[]) {
         config: { type: 'string' },
         only: { type: 'string' },
         format: { type: 'string', default: 'text' },
+        timings: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -92,6 +93,7 @@ function parse(argv: string[]): Options {
     format: values.format,
     ...(values.config !== undefined ? { config: values.config } : {}),
     parts: part ? [part] : [...PARTS],
+    timings: values.timings ?? false,
   };
 }
 
@@ -155,8 +157,17 @@ export async function renderTo(mixin: Mixin<SptConfig>, out: string, parts: read
 }
 
 /** Checks, then renders, then writes or compares: the pipeline every command shares up to its last step. */
-export async function runCommand(mixin: Mixin<SptConfig>, options: Options, io: Io): Promise<number> {
+export async function runCommand(mixin: Mixin<SptConfig>, options: Options, io: Io, timer: Stopwatch = stopwatch()): Promise<number> {
+  try {
+    return await runSteps(mixin, options, io, timer);
+  } finally {
+    if (options.timings) io.err(timer.text());
+  }
+}
+
+async function runSteps(mixin: Mixin<SptConfig>, options: Options, io: Io, timer: Stopwatch): Promise<number> {
   const findings = checkSpt(mixin);
+  timer.lap('check');
   report(findings, options, io);
   if (hasErrors(findings)) {
     if (options.command !== 'validate') io.err('nothing written: fix the errors above first');
@@ -165,8 +176,14 @@ export async function runCommand(mixin: Mixin<SptConfig>, options: Options, io: 
   if (options.command === 'validate') return 0;
 
   const files = await serializeAll(artifacts(mixin, options.parts));
-  if (options.command === 'check') return compare(options.out, files, io);
+  timer.lap('format');
+  if (options.command === 'check') {
+    const code = await compare(options.out, files, io);
+    timer.lap('compare');
+    return code;
+  }
   const written = await writeAll(options.out, files);
+  timer.lap('write');
   io.out(`wrote ${written.length} files to ${options.out}`);
   return 0;
 }
@@ -190,8 +207,11 @@ export async function main(argv: string[], io: Io = consoleIo): Promise<number> 
   try {
     const options = parse(argv);
     if (options.command === 'lint') return await lint(options, io);
+    const timer = stopwatch();
     const patch = options.config ? await loadConfigFile(options.config) : {};
-    return await runCommand(sptMixin.withConfig(patch), options, io);
+    const mixin = sptMixin.withConfig(patch);
+    timer.lap('build');
+    return await runCommand(mixin, options, io, timer);
   } catch (error) {
     if (error instanceof UsageError) {
       if (error.message) io.err(`error: ${error.message}`);

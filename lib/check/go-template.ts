@@ -31,8 +31,23 @@ const LITERAL_WORDS: ReadonlySet<string> = new Set(['true', 'false', 'nil']);
 /** Prometheus prefixes every alert template with these definitions; `$` is the data itself. */
 const PREDEFINED_VARIABLES = ['$', '$labels', '$value', '$externalLabels', '$externalURL'];
 
+/**
+ * Answers are kept: rule files repeat the same label values and annotation texts (`severity: warning`, one
+ * description pattern per alert family) many times. Bounded like the PromQL parse cache.
+ */
+const answers = new Map<string, TemplateProblem | undefined>();
+const ANSWERS_KEPT = 20_000;
+
 /** The first problem Go's template parser would have with the text, or undefined when it parses. */
 export function templateProblem(text: string): TemplateProblem | undefined {
+  if (answers.has(text)) return answers.get(text);
+  if (answers.size >= ANSWERS_KEPT) answers.clear();
+  const problem = parseTemplate(text);
+  answers.set(text, problem);
+  return problem;
+}
+
+function parseTemplate(text: string): TemplateProblem | undefined {
   const parser = new TemplateParser(text);
   try {
     parser.parse();

@@ -17,9 +17,22 @@ export interface MixinCheckOptions {
   datasourceUid: string;
   /** Every alert name starts with it, e.g. `Spt`. */
   alertPrefix: string;
+  /** Where rule groups sit in the rule files: `/spec/groups` (PrometheusRule, the default) or `/groups`. */
+  groupsPath?: string;
+  /**
+   * Check rules (`dashboard/description`, `rules/runbook`, ...) the content does not follow on purpose, each
+   * with the reason, which the report states; every other check runs as usual.
+   */
+  waived?: ReadonlyMap<string, string>;
 }
 
 export function checkMixin(outputs: MixinOutputs, options: MixinCheckOptions): Finding[] {
+  const findings = checkAll(outputs, options);
+  const waived = options.waived;
+  return waived && waived.size > 0 ? findings.filter((f) => !waived.has(f.rule)) : findings;
+}
+
+function checkAll(outputs: MixinOutputs, options: MixinCheckOptions): Finding[] {
   const findings: Finding[] = [];
   for (const [name, dashboard] of Object.entries(outputs.grafanaDashboards)) {
     const file = options.files.dashboards(name);
@@ -37,20 +50,20 @@ export function checkMixin(outputs: MixinOutputs, options: MixinCheckOptions): F
       ...checkRuleFile(rules.groups, {
         file,
         alertPrefix: options.alertPrefix,
-        groupsPath: '/spec/groups',
+        groupsPath: options.groupsPath ?? '/spec/groups',
         conventionSeverity: 'error',
         recordedElsewhere: recorded,
       }),
-      ...checkRuleExprs(rules, file, options.catalogue),
+      ...checkRuleExprs(rules, file, options.catalogue, options.groupsPath ?? '/spec/groups'),
     );
   }
   return findings;
 }
 
-function checkRuleExprs(rules: RuleFile, file: string, catalogue: Catalogue): Finding[] {
+function checkRuleExprs(rules: RuleFile, file: string, catalogue: Catalogue, groupsPath: string): Finding[] {
   return rules.groups.flatMap((group, g) =>
     group.rules.flatMap((rule, r) =>
-      checkExpr(rule.expr, { file, group: group.name, rule: rule.record ?? rule.alert, path: `/spec/groups/${g}/rules/${r}/expr` }, catalogue),
+      checkExpr(rule.expr, { file, group: group.name, rule: rule.record ?? rule.alert, path: `${groupsPath}/${g}/rules/${r}/expr` }, catalogue),
     ),
   );
 }

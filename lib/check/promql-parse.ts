@@ -131,7 +131,25 @@ function identifier(written: string): string {
   return written.replace(/\W/g, '_');
 }
 
+/**
+ * Parses are kept, so an expression checked by several checks (the mixin's PromQL check and the rule lint) or
+ * repeated across panels and rules is parsed once. The result is never changed by its readers. Bounded: a long
+ * lint run over many files starts over rather than holding every tree.
+ */
+const parses = new Map<string, ParsedPromql>();
+const PARSES_KEPT = 20_000;
+
 export function parsePromql(expr: string): ParsedPromql {
+  let parsed = parses.get(expr);
+  if (parsed === undefined) {
+    if (parses.size >= PARSES_KEPT) parses.clear();
+    parsed = parseUncached(expr);
+    parses.set(expr, parsed);
+  }
+  return parsed;
+}
+
+function parseUncached(expr: string): ParsedPromql {
   const { text, variables } = substitute(expr);
   const tree = parser.parse(text);
   // Same positions in both texts; messages quote the original, so a misplaced `$job` reads as `$job`.
@@ -188,7 +206,19 @@ export interface Selector {
 }
 
 /** Every vector selector in text order. Meant for expressions without syntax errors; on others it is partial. */
-export function selectorsOf(parsed: ParsedPromql): Selector[] {
+export function selectorsOf(parsed: ParsedPromql): readonly Selector[] {
+  let selectors = selectorLists.get(parsed);
+  if (selectors === undefined) {
+    selectors = readSelectors(parsed);
+    selectorLists.set(parsed, selectors);
+  }
+  return selectors;
+}
+
+/** Selectors of a parse, read once per parse like the parse itself. */
+const selectorLists = new WeakMap<ParsedPromql, readonly Selector[]>();
+
+function readSelectors(parsed: ParsedPromql): Selector[] {
   const selectors: Selector[] = [];
   const visit = (node: SyntaxNode, enclosing: readonly Enclosing[]): void => {
     if (node.name === 'VectorSelector') {

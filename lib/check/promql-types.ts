@@ -118,9 +118,15 @@ export function checkTypes(parsed: ParsedPromql): TypeIssue[] {
  * Grafana placeholder decides it. Rules need a vector or a scalar: a range vector or a string fails at evaluation.
  */
 export function exprType(parsed: ParsedPromql): ValueType | undefined {
+  if (types.has(parsed)) return types.get(parsed);
   const root = expressionOf(parsed);
-  return root ? typeOf(root, { parsed, issues: [] }) : undefined;
+  const type = root ? typeOf(root, { parsed, issues: [] }) : undefined;
+  types.set(parsed, type);
+  return type;
 }
+
+/** Per parse, like the parse itself: the rule lint asks for the type of every rule's expression. */
+const types = new WeakMap<ParsedPromql, ValueType | undefined>();
 
 function expressionOf(parsed: ParsedPromql): SyntaxNode | undefined {
   if (parsed.syntaxErrors.length > 0) return undefined;

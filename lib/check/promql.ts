@@ -24,11 +24,35 @@ const LABEL_MAKERS: ReadonlySet<string> = new Set(['label_replace', 'label_join'
 /** Aggregations that keep each input series' labels instead of grouping them away. */
 const LABEL_KEEPING_AGGREGATIONS: ReadonlySet<string> = new Set(['topk', 'bottomk', 'limitk', 'limit_ratio']);
 
+/**
+ * What an expression's checks found, without where it sits, per catalogue: an expression used by several panels
+ * or rules is checked once. Bounded like the parse cache.
+ */
+const checked = new WeakMap<Catalogue, Map<string, readonly Finding[]>>();
+const NO_CATALOGUE: Catalogue = { series: new Map() };
+const CHECKS_KEPT = 20_000;
+
 /** Never throws: whatever the input, the answer is a list of findings. */
 export function checkExpr(expr: string, location: Location, catalogue?: Catalogue): Finding[] {
   if (typeof expr !== 'string' || expr.trim() === '') {
     return [finding('promql/empty', 'the expression is empty', location, 'write a PromQL expression or remove the query')];
   }
+  const key = catalogue ?? NO_CATALOGUE;
+  let byExpr = checked.get(key);
+  if (byExpr === undefined) {
+    byExpr = new Map();
+    checked.set(key, byExpr);
+  }
+  let found = byExpr.get(expr);
+  if (found === undefined) {
+    if (byExpr.size >= CHECKS_KEPT) byExpr.clear();
+    found = checkUncached(expr, {}, catalogue);
+    byExpr.set(expr, found);
+  }
+  return found.map((f) => ({ ...f, location: { ...location, ...f.location } }));
+}
+
+function checkUncached(expr: string, location: Location, catalogue: Catalogue | undefined): Finding[] {
   try {
     const parsed = parsePromql(expr);
     const syntax = syntaxFindings(parsed, location);

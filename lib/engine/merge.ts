@@ -42,15 +42,28 @@ export function merge(base: unknown, patch: unknown): unknown {
   }
   if (!isPlainObject(base) || !isPlainObject(patch)) return patch;
   const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(patch)) {
+  for (const key of Object.keys(patch)) {
+    const value = patch[key];
     out[key] = key in base ? merge(base[key], value as never) : stripMarkers(value);
   }
   return out;
 }
 
-/** A patch field with nothing under it yet still may carry `append` markers deeper down; they start from []. */
+/**
+ * A patch field with nothing under it yet still may carry `append` markers deeper down; they start from [].
+ * Objects without markers are taken as they are, as merge takes the untouched parts of `base`.
+ */
 function stripMarkers(value: unknown): unknown {
   if (isAppend(value)) return [...value[APPEND]];
   if (!isPlainObject(value)) return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripMarkers(v)]));
+  let out: Record<string, unknown> | undefined;
+  for (const key of Object.keys(value)) {
+    const field = value[key];
+    const stripped = stripMarkers(field);
+    if (stripped !== field) {
+      out ??= { ...value };
+      out[key] = stripped;
+    }
+  }
+  return out ?? value;
 }

@@ -77,6 +77,8 @@ export function stringValue(node: SyntaxNode, text: string): string {
 
 const SIMPLE_ESCAPES: Readonly<Record<string, number>> = { a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, '\\': 92 };
 const utf8 = new TextEncoder();
+const SIMPLE_DOUBLE_QUOTED = /^"[\x20\x21\x23-\x5b\x5d-\x7e]*"$/;
+const SIMPLE_SINGLE_QUOTED = /^'[\x20-\x26\x28-\x5b\x5d-\x7e]*'$/;
 
 /**
  * Decodes a PromQL string literal the way Prometheus does (Go's strconv.Unquote, extended to single quotes).
@@ -91,6 +93,9 @@ export function decodeString(literal: string): DecodedString {
       : { ok: false, message: 'unterminated string', offset: 0 };
   }
   if (quote !== '"' && quote !== "'") return { ok: false, message: 'not a string literal', offset: 0 };
+  // The common case, printable ASCII without escapes, is its own value.
+  const simple = quote === '"' ? SIMPLE_DOUBLE_QUOTED : SIMPLE_SINGLE_QUOTED;
+  if (simple.test(literal)) return { ok: true, value: literal.slice(1, -1) };
   const bytes: number[] = [];
   let i = 1;
   while (i < literal.length) {
@@ -108,7 +113,8 @@ export function decodeString(literal: string): DecodedString {
     }
     const codePoint = literal.codePointAt(i) ?? 0;
     if (codePoint >= 0xd800 && codePoint <= 0xdfff) return { ok: false, message: 'lone surrogate in string', offset: i };
-    bytes.push(...utf8.encode(String.fromCodePoint(codePoint)));
+    if (codePoint < 0x80) bytes.push(codePoint);
+    else bytes.push(...utf8.encode(String.fromCodePoint(codePoint)));
     i += codePoint > 0xffff ? 2 : 1;
   }
   return { ok: false, message: 'unterminated string', offset: 0 };

@@ -1,9 +1,11 @@
 /**
- * Turns artifacts into text. JSON and YAML go through prettier so the committed files have one canonical
- * form and diffs show content changes only. Nothing here depends on time, locale or the machine.
+ * Turns artifacts into text. JSON and YAML are in prettier's canonical form so the committed files have one
+ * form and diffs show content changes only. canonical.ts prints that form directly for what this project
+ * writes; anything it does not know goes through prettier itself, which is loaded only then. Nothing here
+ * depends on time, locale or the machine.
  */
-import { format } from 'prettier';
 import { stringify } from 'yaml';
+import { canonicalCommentedJson, canonicalJson, canonicalYaml } from './canonical.js';
 
 export type Artifact =
   | { path: string; format: 'json'; data: unknown }
@@ -19,26 +21,43 @@ const YAML_OPTIONS = {
   aliasDuplicateObjects: false,
 } as const;
 
-export async function serialize(artifact: Artifact): Promise<string> {
+export interface SerializeOptions {
+  /** Format with prettier even where canonical.ts knows the answer: the reference the tests compare with. */
+  prettier?: boolean;
+}
+
+export async function serialize(artifact: Artifact, options: SerializeOptions = {}): Promise<string> {
+  const fast = !options.prettier;
   switch (artifact.format) {
     case 'json':
-      return format(JSON.stringify(artifact.data, null, 2), { parser: 'json', filepath: artifact.path });
+      return (
+        (fast ? canonicalJson(artifact.data) : undefined) ??
+        prettier(JSON.stringify(artifact.data, null, 2), 'json', artifact.path)
+      );
     case 'yaml': {
       const documents = Array.isArray(artifact.data) ? artifact.data : [artifact.data];
-      const body = documents.map((d) => stringify(d, YAML_OPTIONS)).join('---\n');
-      return format(`${artifact.header}\n${body}`, { parser: 'yaml', filepath: artifact.path });
+      const text = `${artifact.header}\n${documents.map((d) => stringify(d, YAML_OPTIONS)).join('---\n')}`;
+      return (fast ? canonicalYaml(text) : undefined) ?? prettier(text, 'yaml', artifact.path);
     }
     case 'jsonnet':
-      return format(`${artifact.header}\n${JSON.stringify(artifact.data, null, 2)}`, { parser: 'json', filepath: artifact.path });
+      return (
+        (fast ? canonicalCommentedJson(artifact.header, artifact.data) : undefined) ??
+        prettier(`${artifact.header}\n${JSON.stringify(artifact.data, null, 2)}`, 'json', artifact.path)
+      );
     case 'text':
       return artifact.text;
   }
 }
 
+async function prettier(text: string, parser: 'json' | 'yaml', filepath: string): Promise<string> {
+  const { format } = await import('prettier');
+  return format(text, { parser, filepath });
+}
+
 /** Serializes every artifact; paths must be unique. */
-export async function serializeAll(artifacts: readonly Artifact[]): Promise<Map<string, string>> {
+export async function serializeAll(artifacts: readonly Artifact[], options: SerializeOptions = {}): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  const texts = await Promise.all(artifacts.map(serialize));
+  const texts = await Promise.all(artifacts.map((artifact) => serialize(artifact, options)));
   artifacts.forEach((artifact, i) => {
     if (out.has(artifact.path)) throw new Error(`two artifacts want the path ${artifact.path}`);
     out.set(artifact.path, texts[i] as string);

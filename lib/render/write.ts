@@ -14,33 +14,38 @@ interface Staged {
 }
 
 export async function writeAll(outDir: string, files: ReadonlyMap<string, string>): Promise<string[]> {
-  const staged: Staged[] = [];
   const suffix = `.${process.pid}.tmp`;
-  try {
-    for (const [path, text] of files) {
-      const target = join(outDir, path);
+  const targets = [...files.keys()].map((path) => join(outDir, path));
+  const texts = [...files.values()];
+  // Staging touches different files only, so it runs concurrently (the thread pool does several at once).
+  // Every attempt settles before anything is cleaned up, so no temporary file appears after the cleanup.
+  const staged: Array<Staged | undefined> = [];
+  const results = await Promise.allSettled(
+    targets.map(async (target, i) => {
       await mkdir(dirname(target), { recursive: true });
       const previous = await readFile(target).catch(() => undefined);
-      const temp = target + suffix;
-      staged.push({ temp, target, previous });
-      await writeFile(temp, text);
-    }
-  } catch (error) {
-    await Promise.all(staged.map(({ temp }) => rm(temp, { force: true })));
-    throw error;
+      staged[i] = { temp: target + suffix, target, previous };
+      await writeFile(target + suffix, texts[i] as string);
+    }),
+  );
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) {
+    await Promise.all(staged.map((entry) => entry && rm(entry.temp, { force: true })));
+    throw failure.reason;
   }
+  const ready = staged as Staged[];
   const done: Staged[] = [];
   try {
-    for (const entry of staged) {
+    for (const entry of ready) {
       await rename(entry.temp, entry.target);
       done.push(entry);
     }
   } catch (error) {
     await rollBack(done);
-    await Promise.all(staged.map(({ temp }) => rm(temp, { force: true })));
+    await Promise.all(ready.map(({ temp }) => rm(temp, { force: true })));
     throw error;
   }
-  return staged.map(({ target }) => target);
+  return ready.map(({ target }) => target);
 }
 
 async function rollBack(done: readonly Staged[]): Promise<void> {

@@ -1,8 +1,8 @@
 /** Values derived once from the config and shared by every content module. */
-import { fileURLToPath } from 'node:url';
 import { dashboardDuration, type Duration, type Matcher } from '../engine/promql.js';
 import { parseSelector } from '../engine/selector.js';
 import { textRenderer, type RenderText } from '../engine/text.js';
+import { projectDir } from '../paths.js';
 import type { SptConfig } from './config.js';
 
 export interface Context {
@@ -14,7 +14,7 @@ export interface Context {
   text: RenderText;
 }
 
-const templatesDir = fileURLToPath(new URL('../../templates/', import.meta.url));
+const templatesDir = projectDir('templates');
 export const renderText = textRenderer(templatesDir);
 
 /** `x` as a percentage without binary noise: 0.07 gives 7, not 7.000000000000001. */
