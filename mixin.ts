@@ -24,4 +24,6 @@ export { promql, duration, dashboardDuration, eq, neq, re, nre } from './lib/eng
 export { sized } from './lib/grafana/dashboard.js';
 export { timeseries, stat, gauge, barGauge, query, thresholds } from './lib/grafana/panel.js';
 export { metrics, recorded } from './lib/spt/catalogue.js';
+/** The selector (as matchers) and rate interval a config gives, for queries of your own panels. */
+export { contextOf as queryContext } from './lib/spt/context.js';
 export { renderTo, ChecksFailed } from './lib/commands.js';

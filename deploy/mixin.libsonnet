@@ -1441,7 +1441,7 @@
             },
             "annotations": {
               "summary": "SPT is down.",
-              "description": "{{ if $labels.instance }}{{ $labels.instance }} has failed every scrape (up = {{ $value }}){{ else }}No scrape target matches {job=\"server-price-tracker\"}{{ end }} for more than 2m.",
+              "description": "{{ if $labels.instance }}{{ $labels.instance }} has failed every scrape (up = {{ $value }}){{ else }}No scrape target matches {{ \"{\" }}job=\"server-price-tracker\"}{{ end }} for more than 2m.",
               "runbook_url": "https://github.com/donaldgifford/server-price-tracker/blob/main/docs/runbooks.md#sptdown"
             }
           },
@@ -1533,7 +1533,7 @@
             },
             "annotations": {
               "summary": "SPT has reached its eBay daily API limit.",
-              "description": "The eBay limit-hit counter of {{ $labels.instance }} grew by {{ printf \"%.1f\" $value }} in the last 5 minutes; eBay refuses further calls until the daily quota resets.",
+              "description": "The eBay limit-hit counter of {{ $labels.instance }} grew by {{ printf \"%.1f\" $value }} in the last 5m; eBay refuses further calls until the daily quota resets.",
               "runbook_url": "https://github.com/donaldgifford/server-price-tracker/blob/main/docs/runbooks.md#sptebaylimitreached"
             }
           }
@@ -1551,7 +1551,7 @@
             },
             "annotations": {
               "summary": "SPT fails to send alert notifications.",
-              "description": "The notification-failure counter of {{ $labels.instance }} grew by {{ printf \"%.1f\" $value }} in the last 5 minutes; deal alerts are not reaching their recipients.",
+              "description": "The notification-failure counter of {{ $labels.instance }} grew by {{ printf \"%.1f\" $value }} in the last 5m; deal alerts are not reaching their recipients.",
               "runbook_url": "https://github.com/donaldgifford/server-price-tracker/blob/main/docs/runbooks.md#sptnotificationfailures"
             }
           }

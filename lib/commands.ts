@@ -18,8 +18,8 @@ import { serializeAll } from './render/serialize.js';
 import { staleFiles, writeAll } from './render/write.js';
 import { sptCatalogue } from './spt/catalogue.js';
 import type { SptConfig } from './spt/config.js';
-import { ALERTS_FILE, RECORDING_RULES_FILE, artifacts, type Part } from './spt/deploy.js';
-import { sptMixin } from './spt/mixin.js';
+import { ALERTS_FILE, RECORDING_RULES_FILE, artifacts, dashboardPath, type Part } from './spt/deploy.js';
+import { DASHBOARD_FILE, sptMixin } from './spt/mixin.js';
 import { consoleIo, type Io } from './io.js';
 import { lintFiles } from './lint.js';
 import { projectDir } from './paths.js';
@@ -123,7 +123,7 @@ export function checkSpt(mixin: Mixin<SptConfig>): Finding[] {
     catalogue: sptCatalogue(parseSelector(mixin._config.sptSelector).map((m) => m.label)),
     datasourceUid: DATASOURCE_VARIABLE,
     alertPrefix: 'Spt',
-    files: { dashboards: (name) => `grafana/data/${name}`, rules: RECORDING_RULES_FILE, alerts: ALERTS_FILE },
+    files: { dashboards: dashboardPath, rules: RECORDING_RULES_FILE, alerts: ALERTS_FILE },
   });
 }
 
@@ -136,7 +136,7 @@ function report(findings: readonly Finding[], options: Options, io: Io): void {
 
 /** Without files, lints what render wrote: the project's own output read back as a stranger would. */
 async function lint(options: Options, io: Io): Promise<number> {
-  const own = ['grafana/data/spt-overview.json', RECORDING_RULES_FILE, ALERTS_FILE].map((f) => join(options.out, f));
+  const own = [dashboardPath(DASHBOARD_FILE), RECORDING_RULES_FILE, ALERTS_FILE].map((f) => join(options.out, f));
   const findings = await lintFiles(options.files.length > 0 ? options.files : own);
   report(findings, options, io);
   return hasErrors(findings) ? 1 : 0;
@@ -175,23 +175,25 @@ async function runSteps(mixin: Mixin<SptConfig>, options: Options, io: Io, timer
   }
   if (options.command === 'validate') return 0;
 
+  // With --format json, stdout carries the findings document alone.
+  const status = options.format === 'json' ? io.err : io.out;
   const files = await serializeAll(artifacts(mixin, options.parts));
   timer.lap('format');
   if (options.command === 'check') {
-    const code = await compare(options.out, files, io);
+    const code = await compare(options.out, files, io, status);
     timer.lap('compare');
     return code;
   }
   const written = await writeAll(options.out, files);
   timer.lap('write');
-  io.out(`wrote ${written.length} files to ${options.out}`);
+  status(`wrote ${written.length} files to ${options.out}`);
   return 0;
 }
 
-async function compare(out: string, files: ReadonlyMap<string, string>, io: Io): Promise<number> {
+async function compare(out: string, files: ReadonlyMap<string, string>, io: Io, status: (text: string) => void): Promise<number> {
   const stale = await staleFiles(out, files);
   if (stale.length === 0) {
-    io.out(`${files.size} files in ${out} are up to date`);
+    status(`${files.size} files in ${out} are up to date`);
     return 0;
   }
   // Loaded only when there is something to show: a clean check never pays for it.

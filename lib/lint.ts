@@ -76,7 +76,12 @@ function parseDocuments(file: string, text: string): unknown[] | Finding {
       return problem(file, 'lint/parse', `not valid YAML${line ? ` (line ${line.line}, column ${line.col})` : ''}: ${error.message.split('\n')[0]}`, 'fix the YAML syntax');
     }
   }
-  return list.map((doc) => doc.toJS({ maxAliasCount: 1000 })).filter((doc) => doc !== null && doc !== undefined);
+  try {
+    return list.map((doc) => doc.toJS({ maxAliasCount: 1000 })).filter((doc) => doc !== null && doc !== undefined);
+  } catch (error) {
+    // An alias bomb, for one: this file is unreadable, the others still get linted.
+    return problem(file, 'lint/parse', `cannot read the YAML: ${(error as Error).message.split('\n')[0]}`, 'remove the excessive aliases');
+  }
 }
 
 function lintDocument(doc: unknown, file: string, path: string, recorded: readonly string[]): Finding[] {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import mixin, { addPanel, append, patchAlert, patchAlerts, promql, query, sized, timeseries, metrics } from 'spt-mixin';
+import mixin, { addPanel, append, patchAlert, patchAlerts, promql, query, queryContext, sized, timeseries, metrics, type SptConfig } from 'spt-mixin';
+import { checkSpt } from '../lib/commands.js';
 import { main } from '../lib/commands.js';
 import { capture, snapshot } from './helpers.js';
 import { ConfigError } from '../lib/engine/config.js';
@@ -33,15 +34,23 @@ test('README example: add a label to every alert', () => {
   assert.not.ok(patched.prometheusRules.groups[0]?.rules.some((r) => r.labels), 'recording rules are not alerts');
 });
 
-test('README example: add a panel to a row; rows below move down', () => {
-  const panel = timeseries({
-    title: 'Requests by path',
-    description: 'HTTP requests per second by route.',
-    unit: 'reqps',
-    queries: [query(promql`sum by (path) (rate(${metrics.httpRequests.where()}[5m]))`, '{{path}}')],
-  });
+test('README example: add a panel to a row; rows below move down; the selector reaches it', () => {
+  const requestsByPath = (config: SptConfig) => {
+    const { selector, rateInterval } = queryContext(config);
+    return sized(
+      timeseries({
+        title: 'Requests by path',
+        description: 'HTTP requests per second by route.',
+        unit: 'reqps',
+        queries: [query(promql`sum by (path) (rate(${metrics.httpRequests.where(selector)}[${rateInterval}]))`, '{{path}}')],
+      }),
+      24,
+      8,
+    );
+  };
   const before = panelsOf(mixin);
-  const after = panelsOf(mixin.extend(addPanel('spt-overview.json', 'HTTP', sized(panel, 24, 8))));
+  const extended = mixin.extend(addPanel('spt-overview.json', 'HTTP', requestsByPath));
+  const after = panelsOf(extended);
   assert.is(after.length, before.length + 1);
   const added = after.find((p) => p.title === 'Requests by path');
   assert.equal(added?.gridPos, { x: 0, y: 14, w: 24, h: 8 });
@@ -49,6 +58,11 @@ test('README example: add a panel to a row; rows below move down', () => {
   const ebayRow = (ps: P[]) => ps.find((p) => p.title === 'eBay API')?.gridPos.y ?? -1;
   assert.is(ebayRow(after), ebayRow(before) + 8);
   assert.is(after[after.indexOf(added as P) - 1]?.title, 'Error Rate %', 'placed at the end of its row');
+  assert.equal(checkSpt(extended), [], 'the extended mixin passes every check');
+  const tuned = panelsOf(extended.withConfig({ sptSelector: 'job="spt"' })).find((p) => p.title === 'Requests by path') as unknown as {
+    targets: Array<{ expr: string }>;
+  };
+  assert.is(tuned.targets[0]?.expr, 'sum by (path) (rate(spt_http_requests_total{job="spt"}[$__rate_interval]))');
 });
 
 test('plain patches: objects merge, arrays replace unless appended', () => {
@@ -96,6 +110,8 @@ const BAD: Array<[string, string]> = [
   ['[1, 2]', ''],
   ['"just a string"', ''],
   ['sptSelector: [unclosed', ''],
+  ['__proto__: { sptSelector: x }', '__proto__'],
+  ['alerts: { SptDown: { for: 1m1h } }', 'alerts.SptDown.for'],
 ];
 
 test(`${BAD.length} bad configs: exit 2, a one-line error naming the key, output untouched`, async () => {

@@ -53,7 +53,9 @@ function selector(r: () => number): string {
     // Mostly quoted correctly, so most configs get through to the checks; sometimes pasted raw.
     return `${label}${op}${r() < 0.9 ? JSON.stringify(value) : `"${value}"`}`;
   });
-  return matchers.join(pick(r, [', ', ',', ' , ']));
+  const list = matchers.join(pick(r, [', ', ',', ' , ']));
+  // The config accepts the matchers bare or inside braces, as in a selector.
+  return r() < 0.2 ? `{${list}}` : list;
 }
 
 /** Mostly a value from `valid`, sometimes a hostile one, so most configs reach the output checks. */
@@ -81,7 +83,7 @@ function generate(r: () => number): Patch<SptConfig> {
   maybe(0.3, 'ruleLabels', () => ({ [pick(r, ['team', 'a/b', 'example.com/owner', 'bad key'])]: labelValue(r) }));
   maybe(0.2, 'grafanaDashboardLabels', () => ({ grafana_dashboard: labelValue(r) }));
   maybe(0.2, 'rateInterval', () => mostly(r, ['$__rate_interval', '5m', '1h30m'], () => nastyString(r)));
-  maybe(0.2, 'alerts', () => ({ SptDown: { for: mostly(r, ['0m', '5m', '1h'], () => nastyString(r)) } }));
+  maybe(0.2, 'alerts', () => ({ SptDown: { for: mostly(r, ['0m', '0m0s', '0', '5m', '1h30m'], () => nastyString(r)) } }));
   return patch as Patch<SptConfig>;
 }
 

@@ -28,6 +28,7 @@ const MALFORMED: Array<[string, string, string]> = [
   ['rule-no-spec.yaml', 'apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata: {name: x}\n', 'rules/shape'],
   ['rules-bad-expr.yaml', 'groups:\n  - name: a\n    rules:\n      - alert: X\n        expr: sum(rate(x[5m])\n', 'promql/syntax'],
   ['multi.yaml', 'groups: []\n---\nkind: Service\n', 'lint/shape'],
+  ['alias-bomb.yaml', ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]', ...[1, 2, 3, 4, 5, 6].map((i) => `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`)].join('\n'), 'lint/parse'],
   ['dashboard-bad-query.json', JSON.stringify({ title: 'x', schemaVersion: 39, panels: [{ type: 'timeseries', id: 1, title: 't', gridPos: { x: 0, y: 0, w: 12, h: 8 }, targets: [{ expr: 'rate(x[5m]' }] }] }), 'promql/syntax'],
 ];
 

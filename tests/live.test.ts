@@ -32,8 +32,9 @@ const HEALTHY_MS = 8000;
 /** The recording rules' window, `[5m]`. */
 const RULE_RANGE_SECONDS = 300;
 /**
- * Allowed relative gap between a recorded value and the one computed from the exporter's log. They agree to
- * within 0.1 %; only a scrape landing within a millisecond of an evaluation could put one sample on either side.
+ * Allowed relative gap between a recorded value and the one computed from the exporter's log. They usually agree
+ * to within 0.1 %, but a scrape landing within a millisecond of an evaluation puts one sample on the other side
+ * of the window, which moves a young 5m rate by a few percent: hence 10 %, still far below any wrong rule.
  */
 const TOLERANCE = 0.1;
 
@@ -191,12 +192,13 @@ function liveTests(): void {
     await expectAlerts([ALERT_OF_FAULT.down]);
   });
 
-  test('live: stopping leaves no process and no file behind, within 60 s', async () => {
+  // The run's duration is printed, not asserted: every wait has its own time-out, and a wall-clock bound would
+  // only measure how busy the machine is.
+  test('live: stopping leaves no process and no file behind', async () => {
     const { prometheus } = running();
     await stopAll();
     assert.not.ok(prometheus.running, 'prometheus still runs');
     assert.not.ok(existsSync(prometheus.dir), `${prometheus.dir} is left behind`);
-    assert.ok(Date.now() - began < 60_000, `the live test took ${Date.now() - began} ms`);
   });
 
   /**

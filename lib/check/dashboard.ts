@@ -1,6 +1,6 @@
 /**
  * Checks one Grafana dashboard in the classic JSON model: @grafana/schema's `Dashboard` type (through the
- * validator generated ahead of time by scripts/gen-dashboard-schema.ts), then what the schema cannot say: unique
+ * validator generated ahead of time by scripts/gen-schemas.ts), then what the schema cannot say: unique
  * panel ids, the 24-column grid, overlaps, datasource references, units, titles and descriptions.
  *
  * Knows Grafana, not any mixin: the same check runs on our output (strict, schema errors) and on foreign

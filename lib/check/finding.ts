@@ -24,10 +24,6 @@ export interface Finding {
   hint: string;
 }
 
-export function errorsOf(findings: readonly Finding[]): Finding[] {
-  return findings.filter((f) => f.severity === 'error');
-}
-
 export function hasErrors(findings: readonly Finding[]): boolean {
   return findings.some((f) => f.severity === 'error');
 }

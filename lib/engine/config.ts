@@ -53,7 +53,7 @@ function toConfigError(error: ErrorObject, config: unknown, schema: Schema): Con
       const guess = closestName(extra, known);
       return new ConfigError(
         [...path, extra].join('.'),
-        `unknown key${guess ? `; did you mean "${guess}"?` : ''} Known keys here: ${known.join(', ')}`,
+        `unknown key${guess ? `; did you mean "${guess}"?` : '.'} Known keys here: ${known.join(', ')}`,
       );
     }
     case 'required':

@@ -44,9 +44,17 @@ export function merge(base: unknown, patch: unknown): unknown {
   const out: Record<string, unknown> = { ...base };
   for (const key of Object.keys(patch)) {
     const value = patch[key];
-    out[key] = key in base ? merge(base[key], value as never) : stripMarkers(value);
+    setOwn(out, key, Object.hasOwn(base, key) ? merge(base[key], value as never) : stripMarkers(value));
   }
   return out;
+}
+
+/**
+ * `target[key] = value` as data: a `__proto__` key from a parsed file stays an ordinary (and, for a config,
+ * unknown) key instead of replacing the object's prototype.
+ */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /**
@@ -62,7 +70,7 @@ function stripMarkers(value: unknown): unknown {
     const stripped = stripMarkers(field);
     if (stripped !== field) {
       out ??= { ...value };
-      out[key] = stripped;
+      setOwn(out, key, stripped);
     }
   }
   return out ?? value;

@@ -39,12 +39,13 @@ export interface Mixin<C> extends Readonly<MixinOutputs> {
   withConfig(patch: Patch<C>): Mixin<C>;
   /**
    * A new mixin with a patch merged into its outputs, Jsonnet `+:` style. A function receives the outputs as
-   * they stand (Jsonnet's `super`) and returns the patch, for edits that depend on them, e.g. every alert.
+   * they stand (Jsonnet's `super`) and the config (`self._config`), and returns the patch: for edits that depend
+   * on them, e.g. every alert, or a panel whose query follows the selector.
    */
-  extend(patch: OutputPatch): Mixin<C>;
+  extend(patch: OutputPatch<C>): Mixin<C>;
 }
 
-export type OutputPatch = Patch<MixinOutputs> | ((current: MixinOutputs) => Patch<MixinOutputs>);
+export type OutputPatch<C = unknown> = Patch<MixinOutputs> | ((current: MixinOutputs, config: C) => Patch<MixinOutputs>);
 
 export interface MixinDefinition<C> {
   defaults: C;
@@ -57,10 +58,10 @@ export function defineMixin<C>(definition: MixinDefinition<C>): Mixin<C> {
   return instantiate(definition, definition.defaults, []);
 }
 
-function instantiate<C>(definition: MixinDefinition<C>, config: C, patches: readonly OutputPatch[]): Mixin<C> {
+function instantiate<C>(definition: MixinDefinition<C>, config: C, patches: readonly OutputPatch<C>[]): Mixin<C> {
   definition.validateConfig?.(config);
   const outputs = patches.reduce<MixinOutputs>(
-    (acc, patch) => merge(acc, typeof patch === 'function' ? patch(acc) : patch),
+    (acc, patch) => merge(acc, typeof patch === 'function' ? patch(acc, config) : patch),
     definition.build(config),
   );
   return {

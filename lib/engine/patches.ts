@@ -31,13 +31,17 @@ export function patchAlert(alert: string, patch: Patch<Rule>): OutputsPatch {
   };
 }
 
-/** Adds a panel at the end of a row of a dashboard; later rows move down to make room. */
-export function addPanel(dashboardFile: string, rowTitle: string, panel: Sized): OutputsPatch {
-  return (current) => {
+/**
+ * Adds a panel at the end of a row of a dashboard; later rows move down to make room. Give a function of the
+ * config when the panel's queries depend on it (the selector, the rate interval), so `withConfig` reaches them.
+ */
+export function addPanel<C>(dashboardFile: string, rowTitle: string, panel: Sized | ((config: C) => Sized)): (current: MixinOutputs, config: C) => Patch<MixinOutputs> {
+  return (current, config) => {
     const dashboard: Dashboard | undefined = current.grafanaDashboards[dashboardFile];
     if (!dashboard) {
       throw new Error(`addPanel: no dashboard "${dashboardFile}"; dashboards: ${Object.keys(current.grafanaDashboards).join(', ')}`);
     }
-    return { grafanaDashboards: { [dashboardFile]: { panels: addPanelToRow(dashboard.panels ?? [], rowTitle, panel) } } };
+    const sizedPanel = typeof panel === 'function' ? panel(config) : panel;
+    return { grafanaDashboards: { [dashboardFile]: { panels: addPanelToRow(dashboard.panels ?? [], rowTitle, sizedPanel) } } };
   };
 }

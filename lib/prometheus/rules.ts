@@ -24,7 +24,8 @@ export interface AlertSpec {
 }
 
 export function alertRule(spec: AlertSpec): Rule {
-  const zero = /^0+(?:ms|[smhdwy])?$/.test(spec.for);
+  // `0`, `0m` and `0m0s` alike: a duration is zero when it has no non-zero digit.
+  const zero = /^(?:0|(?:\d+(?:ms|[smhdwy]))+)$/.test(spec.for) && !/[1-9]/.test(spec.for);
   if (!zero) Duration.parse(spec.for, { grafana: false });
   return {
     alert: spec.alert,

@@ -79,16 +79,23 @@ export function scaleArtifacts(mixin: Mixin<ScaleConfig>): Artifact[] {
 }
 
 export async function main(argv: string[], io: Io = consoleIo): Promise<number> {
-  let options: ScaleOptions;
   try {
-    options = parse(argv);
+    return await run(parse(argv), io);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    if (error.message) io.err(`error: ${error.message}`);
-    io.err(SCALE_USAGE);
+    if (error instanceof UsageError) {
+      if (error.message) io.err(`error: ${error.message}`);
+      io.err(SCALE_USAGE);
+      return 2;
+    }
+    io.err(`error: ${error instanceof Error ? error.message : String(error)}`);
+    if ((error as NodeJS.ErrnoException)?.code) io.err('hint: check that the output folder is writable; nothing was written');
     return 2;
   }
+}
+
+async function run(options: ScaleOptions, io: Io): Promise<number> {
   const { config } = options;
+  if (options.fault && config.panels * config.dashboards === 0) throw new UsageError('--fault needs at least one dashboard with one panel');
   const timer = stopwatch();
   const built = scaleMixin.withConfig(config);
   const mixin = options.fault ? withPlantedFault(built) : built;

@@ -54,10 +54,15 @@ export interface SptConfig {
   extractionFailureRateThreshold: number;
   /** `for` duration and severity of each alert, e.g. `{ SptDown: { for: '5m' } }` to wait longer. */
   alerts: Record<SptAlertName, AlertTuning>;
-  /** Metadata labels of both PrometheusRule resources; match them to your Prometheus's `ruleSelector`. */
+  /**
+   * Metadata labels of both PrometheusRule resources; match them to your Prometheus's `ruleSelector`.
+   * Default: `app.kubernetes.io/name: server-price-tracker`, `app.kubernetes.io/part-of: spt-mixin`,
+   * `prometheus: k8s`, `role: alert-rules` (kube-prometheus's selector).
+   */
   ruleLabels: Record<string, string>;
   /**
    * Runbook link of every alert; `%s` becomes the alert name in lower case.
+   * Default: `https://github.com/donaldgifford/server-price-tracker/blob/main/docs/runbooks.md#%s`.
    * @pattern ^https?://[^\s]+$
    */
   runbookUrlPattern: string;
@@ -79,11 +84,15 @@ export interface SptConfig {
    */
   dashboardRefresh: string;
   /**
-   * Range of the dashboards' rate() windows: a Prometheus duration, or Grafana's `$__rate_interval`, which
-   * adapts to the scrape interval. Default: `$__rate_interval`.
+   * Range of the dashboards' rate() windows: a Prometheus duration, or one of Grafana's interval variables
+   * (`$__rate_interval`, `$__interval`, `$__range`, also written `${...}`); `$__rate_interval` adapts to the
+   * scrape interval. Default: `$__rate_interval`.
    */
   rateInterval: string;
-  /** Labels of the dashboard ConfigMap; Grafana's sidecar loads ConfigMaps that carry `grafana_dashboard: "1"`. */
+  /**
+   * Labels of the dashboard ConfigMap; Grafana's sidecar loads ConfigMaps that carry `grafana_dashboard: "1"`.
+   * Default: `grafana_dashboard: "1"`.
+   */
   grafanaDashboardLabels: Record<string, string>;
 }
 

@@ -8,6 +8,8 @@ import { renderText } from './context.js';
 
 export const RECORDING_RULES_FILE = 'prometheus/spt-recording-rules.yaml';
 export const ALERTS_FILE = 'prometheus/spt-alerts.yaml';
+/** Where a dashboard of `grafanaDashboards` lands; the ConfigMap's generator reads it from there. */
+export const dashboardPath = (file: string): string => `grafana/data/${file}`;
 
 export type Part = 'dashboards' | 'rules';
 
@@ -18,7 +20,7 @@ export function artifacts(mixin: Mixin<SptConfig>, parts: readonly Part[] = ['da
   if (parts.includes('dashboards')) {
     const files = Object.keys(mixin.grafanaDashboards).sort();
     for (const file of files) {
-      out.push({ path: `grafana/data/${file}`, format: 'json', data: mixin.grafanaDashboards[file] });
+      out.push({ path: dashboardPath(file), format: 'json', data: mixin.grafanaDashboards[file] });
     }
     out.push({
       path: 'grafana/kustomization.yaml',

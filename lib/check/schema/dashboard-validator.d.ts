@@ -1,5 +1,5 @@
 /**
- * Types for dashboard-validator.js, which scripts/gen-dashboard-schema.ts generates as Ajv standalone code from
+ * Types for dashboard-validator.js, which scripts/gen-schemas.ts generates as Ajv standalone code from
  * dashboard.schema.json. Hand-written because Ajv emits plain JavaScript; keep it in step with the generator.
  */
 import type { Dashboard } from '@grafana/schema';

@@ -46,13 +46,16 @@ export function quotaGauge({ selector, config }: Context): PanelContent {
   });
 }
 
+/** How long after a restart the uptime stat stays orange, in seconds. */
+const RECENT_RESTART_SECONDS = 300;
+
 export function uptimeStat({ selector }: Context): PanelContent {
   return stat({
     title: 'Uptime',
-    description: 'Time since the most recently started SPT process began; orange during the first 5 minutes after a restart.',
+    description: `Time since the most recently started SPT process began; orange during the first ${RECENT_RESTART_SECONDS / 60} minutes after a restart.`,
     unit: 's',
     decimals: 0,
     queries: [query(promql`time() - max(${metrics.processStart.where(selector)})`, 'uptime', { instant: true })],
-    thresholds: thresholds('orange', [300, 'green']),
+    thresholds: thresholds('orange', [RECENT_RESTART_SECONDS, 'green']),
   });
 }
