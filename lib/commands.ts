@@ -2,6 +2,7 @@
  * What the command line does, as functions that return exit codes and write through an `Io`, so tests run
  * them in-process. Exit codes: 0 clean, 1 findings or stale output, 2 bad usage, bad config or a failed write.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,6 +31,7 @@ export const DEFAULT_OUT = projectDir('deploy');
 export { consoleIo, type Io };
 
 class UsageError extends Error {}
+class HelpRequested extends Error {}
 
 export const USAGE = `usage: spt-mixin <render|validate|check> [--config FILE] [--out DIR] [--only dashboards|rules] [--format text|json]
        spt-mixin lint [FILE...] [--format text|json]
@@ -76,7 +78,7 @@ function readArgs(argv: string[]) {
 
 function parse(argv: string[]): Options {
   const { values, positionals } = readArgs(argv);
-  if (values.help) throw new UsageError('');
+  if (values.help) throw new HelpRequested();
   const command = COMMANDS.find((c) => c === positionals[0]);
   if (!command) throw new UsageError(positionals[0] === undefined ? 'no command given' : `unknown command "${positionals[0]}"`);
   if (command !== 'lint' && positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
@@ -180,7 +182,7 @@ async function runSteps(mixin: Mixin<SptConfig>, options: Options, io: Io, timer
   const files = await serializeAll(artifacts(mixin, options.parts));
   timer.lap('format');
   if (options.command === 'check') {
-    const code = await compare(options.out, files, io, status);
+    const code = await compare(options, files, io, status);
     timer.lap('compare');
     return code;
   }
@@ -190,7 +192,23 @@ async function runSteps(mixin: Mixin<SptConfig>, options: Options, io: Io, timer
   return 0;
 }
 
-async function compare(out: string, files: ReadonlyMap<string, string>, io: Io, status: (text: string) => void): Promise<number> {
+/** The render command that brings `out` up to date, with the options this check ran with. */
+function renderCommand(options: Options): string {
+  const args = [
+    ...(options.config ? ['--config', options.config] : []),
+    ...(options.out !== DEFAULT_OUT ? ['--out', options.out] : []),
+    ...(options.parts.length === 1 ? ['--only', ...options.parts] : []),
+  ];
+  return ['npm run render', ...(args.length > 0 ? ['--', ...args] : [])].join(' ');
+}
+
+/** Diffs go to stdout (they are what `check` produces, `npm run check > stale.diff` keeps them); the verdict to stderr. */
+async function compare(options: Options, files: ReadonlyMap<string, string>, io: Io, status: (text: string) => void): Promise<number> {
+  const { out } = options;
+  if (!existsSync(out)) {
+    io.err(`error: ${out} does not exist; run \`${renderCommand(options)}\` first`);
+    return 1;
+  }
   const stale = await staleFiles(out, files);
   if (stale.length === 0) {
     status(`${files.size} files in ${out} are up to date`);
@@ -199,9 +217,9 @@ async function compare(out: string, files: ReadonlyMap<string, string>, io: Io, 
   // Loaded only when there is something to show: a clean check never pays for it.
   const { createTwoFilesPatch } = await import('diff');
   for (const { path, actual, expected } of stale) {
-    io.err(createTwoFilesPatch(`a/${path}`, `b/${path}`, actual ?? '', expected, actual === undefined ? 'missing' : 'on disk', 'rendered').trimEnd());
+    status(createTwoFilesPatch(`a/${path}`, `b/${path}`, actual ?? '', expected, actual === undefined ? 'missing' : 'on disk', 'rendered').trimEnd());
   }
-  io.err(`${stale.length} file(s) out of date in ${out}: run \`npm run render\` and commit the result`);
+  io.err(`${stale.length} file(s) out of date in ${out}: run \`${renderCommand(options)}\` and commit the result`);
   return 1;
 }
 
@@ -215,14 +233,17 @@ export async function main(argv: string[], io: Io = consoleIo): Promise<number> 
     timer.lap('build');
     return await runCommand(mixin, options, io, timer);
   } catch (error) {
+    if (error instanceof HelpRequested) {
+      io.out(USAGE);
+      return 0;
+    }
     if (error instanceof UsageError) {
-      if (error.message) io.err(`error: ${error.message}`);
+      io.err(`error: ${error.message}`);
       io.err(USAGE);
       return 2;
     }
     if (error instanceof ConfigError) {
       io.err(`error: ${error.message}`);
-      io.err('nothing written: fix the config and run again');
       return 2;
     }
     const message = error instanceof Error ? error.message : String(error);

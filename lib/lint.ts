@@ -3,8 +3,8 @@
  * Prometheus rule files and PrometheusRule resources, in single- or multi-document YAML. Without a catalogue
  * for foreign metrics the catalogue checks are skipped; conventions and Grafana's legacy shapes are warnings.
  */
-import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { checkDashboard } from './check/dashboard.js';
 import type { Finding, Location } from './check/finding.js';
@@ -24,15 +24,48 @@ const EXPECTED =
 
 /**
  * Lints files together: a recording rule defined in one of them counts as defined for all, as when they are
- * loaded into one Prometheus.
+ * loaded into one Prometheus. A folder stands for its JSON and YAML files; in those, Kubernetes objects of other
+ * kinds (a Kustomization, a ConfigMap without dashboards) are passed over, while a file named on its own must be
+ * one of the kinds lint reads.
  */
-export async function lintFiles(files: readonly string[]): Promise<Finding[]> {
+export async function lintFiles(paths: readonly string[]): Promise<Finding[]> {
+  const found = new Set<string>();
+  const files = (await Promise.all(paths.map((path) => expand(path, found)))).flat();
   const loaded = await Promise.all(files.map(load));
   const recorded = loaded.flatMap(({ docs }) => docs.flatMap(recordedNames));
   return loaded.flatMap(({ file, docs, findings }) => [
     ...findings,
-    ...docs.flatMap((doc, index) => lintDocument(doc, file, docs.length > 1 ? `/${index}` : '', recorded)),
+    ...docs
+      .map((doc, index) => ({ doc, path: docs.length > 1 ? `/${index}` : '' }))
+      .filter(({ doc }) => !(found.has(file) && isOtherKind(doc)))
+      .flatMap(({ doc, path }) => lintDocument(doc, file, path, recorded)),
   ]);
+}
+
+/** A Kubernetes object lint has nothing to say about. */
+function isOtherKind(doc: unknown): boolean {
+  if (!isObject(doc) || typeof doc.kind !== 'string') return false;
+  if (doc.kind === 'ConfigMap') return !Object.keys(isObject(doc.data) ? doc.data : {}).some((key) => key.endsWith('.json'));
+  return !['PrometheusRule', 'ConfigMapList', 'List'].includes(doc.kind);
+}
+
+const LINTABLE = /\.(?:json|ya?ml)$/i;
+
+/** A folder stands for the JSON and YAML files under it (noted in `found`), in a stable order. */
+async function expand(path: string, found: Set<string>, inFolder = false): Promise<string[]> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    if (inFolder) found.add(path);
+    return [path];
+  }
+  const entries = await readdir(path, { withFileTypes: true });
+  const nested = await Promise.all(
+    entries
+      .filter((e) => e.isDirectory() || LINTABLE.test(e.name))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map((e) => expand(join(path, e.name), found, true)),
+  );
+  return nested.flat();
 }
 
 async function load(file: string): Promise<{ file: string; docs: unknown[]; findings: Finding[] }> {
@@ -73,7 +106,7 @@ function parseDocuments(file: string, text: string): unknown[] | Finding {
     const error = doc.errors[0];
     if (error) {
       const line = error.linePos?.[0];
-      return problem(file, 'lint/parse', `not valid YAML${line ? ` (line ${line.line}, column ${line.col})` : ''}: ${error.message.split('\n')[0]}`, 'fix the YAML syntax');
+      return problem(file, 'lint/parse', `not valid YAML${line ? ` (line ${line.line}, column ${line.col})` : ''}: ${error.message.split('\n')[0]?.replace(/:$/, '')}`, 'fix the YAML syntax');
     }
   }
   try {

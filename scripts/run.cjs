@@ -3,15 +3,21 @@
 //   node scripts/run.cjs cli render [--out DIR ...]      what `npm run render` does
 //   node scripts/run.cjs scale --dashboards 10 ...       what `npm run scale` does
 'use strict';
-const { isFresh, runBundle } = require('./dist.cjs');
+const { ENTRIES, isFresh, runBundle } = require('./dist.cjs');
 
 async function run() {
   const [entry, ...argv] = process.argv.slice(2);
+  if (!Object.hasOwn(ENTRIES, entry ?? '')) {
+    console.error(`usage: node scripts/run.cjs <${Object.keys(ENTRIES).join('|')}> [ARGS...]`);
+    process.exitCode = 2;
+    return;
+  }
   if (!isFresh()) await (await import('./build.mjs')).build();
   process.exitCode = await runBundle(entry, argv);
 }
 
+// The commands report their own errors; what reaches here is a failed build or a bug, said in one line.
 run().catch((error) => {
-  console.error(error);
+  console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 2;
 });

@@ -68,6 +68,7 @@ test('a ConfigMapList of dashboards and a multi-document YAML are read whole', a
 test('our own deploy/ files lint clean, as a stranger reads them (recording rules found across files)', async () => {
   const findings = await lintFiles(['grafana/data/spt-overview.json', 'prometheus/spt-recording-rules.yaml', 'prometheus/spt-alerts.yaml'].map((f) => deploy + f));
   assert.equal(findings, []);
+  assert.equal(await lintFiles([deploy]), [], 'a folder: its Kustomizations are passed over, the rest read');
 });
 
 test('exit codes: errors 1, warnings alone 0, JSON output on request', async () => {

@@ -72,8 +72,8 @@ test('cli: render --out writes every artifact; check then passes; a changed file
     writeFileSync(join(dir, 'prometheus/spt-alerts.yaml'), 'edited by hand\n');
     const check = cli('check', '--out', dir);
     assert.is(check.status, 1);
-    assert.match(check.stderr, 'prometheus/spt-alerts.yaml');
-    assert.match(check.stderr, 'npm run render');
+    assert.match(check.stdout, '+++ b/prometheus/spt-alerts.yaml', 'the diff, on stdout');
+    assert.match(check.stderr, 'npm run render -- --out', 'the fix, with the folder checked');
   });
 });
 

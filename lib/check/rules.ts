@@ -501,7 +501,7 @@ function undefinedRecords(parsed: ParsedPromql, recorded: ReadonlySet<string>, l
       'rules/undefined-record',
       `${metric.name} is not recorded by any rule in this file`,
       { ...location, position: metric.position },
-      'fix the name or add the recording rule; if another file records it, pass its names in recordedElsewhere',
+      'fix the name or add the recording rule; if another file records it, check (or lint) both files together',
     );
   }
 }

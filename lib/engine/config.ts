@@ -31,17 +31,25 @@ export interface JsonSchema {
 }
 type Schema = JsonSchema;
 
-/** Throws the first schema violation as a ConfigError; the schema supplies known keys for "did you mean". */
-export function assertSchema(config: unknown, validate: SchemaValidator, schema: Schema): void {
+/**
+ * Throws the first schema violation as a ConfigError; the schema supplies known keys for "did you mean".
+ * `expectedForm` says in words what a key's `pattern` stands for, e.g. "a duration such as 5m".
+ */
+export function assertSchema(
+  config: unknown,
+  validate: SchemaValidator,
+  schema: Schema,
+  expectedForm: (key: string) => string | undefined = () => undefined,
+): void {
   if (validate(config)) return;
   const errors = validate.errors ?? [];
   // Unknown keys first: a misspelt key also shows up as a missing one, and the typo is the real cause.
   const error = errors.find((e) => e.keyword === 'additionalProperties') ?? errors[0];
   if (!error) throw new ConfigError('', 'does not match the config schema');
-  throw toConfigError(error, config, schema);
+  throw toConfigError(error, config, schema, expectedForm);
 }
 
-function toConfigError(error: ErrorObject, config: unknown, schema: Schema): ConfigError {
+function toConfigError(error: ErrorObject, config: unknown, schema: Schema, expectedForm: (key: string) => string | undefined): ConfigError {
   const path = error.instancePath.split('/').slice(1).map(unescapePointer);
   const key = path.join('.');
   const value = valueAt(config, path);
@@ -63,7 +71,7 @@ function toConfigError(error: ErrorObject, config: unknown, schema: Schema): Con
     case 'enum':
       return new ConfigError(key, `${describe(value)} is not allowed; expected one of: ${(params.allowedValues as unknown[]).join(', ')}`);
     case 'pattern':
-      return new ConfigError(key, `${describe(value)} does not have the expected form: ${schemaAt(schema, path)?.description ?? `pattern ${String(params.pattern)}`}`);
+      return new ConfigError(key, `${describe(value)} is not allowed; expected ${expectedForm(key) ?? `a value matching ${String(params.pattern)}`}`);
     default:
       return new ConfigError(key, `${describe(value)} is not allowed: ${error.message ?? error.keyword}`);
   }

@@ -54,22 +54,39 @@ export interface MixinDefinition<C> {
   build: (config: C) => MixinOutputs;
 }
 
+/**
+ * The definition's own mixin is built on first use, so importing a mixin costs nothing and a content error
+ * surfaces where the caller can report it; `withConfig` and `extend` build at once, so a bad patch fails at
+ * the call that made it.
+ */
 export function defineMixin<C>(definition: MixinDefinition<C>): Mixin<C> {
   return instantiate(definition, definition.defaults, []);
 }
 
 function instantiate<C>(definition: MixinDefinition<C>, config: C, patches: readonly OutputPatch<C>[]): Mixin<C> {
   definition.validateConfig?.(config);
-  const outputs = patches.reduce<MixinOutputs>(
-    (acc, patch) => merge(acc, typeof patch === 'function' ? patch(acc, config) : patch),
-    definition.build(config),
-  );
+  let outputs: MixinOutputs | undefined;
+  const built = (): MixinOutputs =>
+    (outputs ??= patches.reduce<MixinOutputs>(
+      (acc, patch) => merge(acc, typeof patch === 'function' ? patch(acc, config) : patch),
+      definition.build(config),
+    ));
+  const derived = (next: Mixin<C>): Mixin<C> => {
+    void next.grafanaDashboards;
+    return next;
+  };
   return {
     _config: config,
-    grafanaDashboards: outputs.grafanaDashboards,
-    prometheusRules: outputs.prometheusRules,
-    prometheusAlerts: outputs.prometheusAlerts,
-    withConfig: (patch) => instantiate(definition, merge(config, patch), patches),
-    extend: (patch) => instantiate(definition, config, [...patches, patch]),
+    get grafanaDashboards() {
+      return built().grafanaDashboards;
+    },
+    get prometheusRules() {
+      return built().prometheusRules;
+    },
+    get prometheusAlerts() {
+      return built().prometheusAlerts;
+    },
+    withConfig: (patch) => derived(instantiate(definition, merge(config, patch), patches)),
+    extend: (patch) => derived(instantiate(definition, config, [...patches, patch])),
   };
 }

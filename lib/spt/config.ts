@@ -32,12 +32,14 @@ export interface SptConfig {
   sptSelector: string;
   /**
    * eBay's daily API call allowance; the quota gauge shows usage as a share of it. Default: 5000.
+   * @asType integer
    * @exclusiveMinimum 0
    */
   ebayDailyLimit: number;
   /**
    * Daily call count above which `SptEbayQuotaHigh` fires; also the gauge's yellow step. Must be below
    * `ebayDailyLimit`. Default: 4000.
+   * @asType integer
    * @minimum 0
    */
   ebayQuotaWarning: number;

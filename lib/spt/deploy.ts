@@ -13,9 +13,12 @@ export const dashboardPath = (file: string): string => `grafana/data/${file}`;
 
 export type Part = 'dashboards' | 'rules';
 
+/** Where the content comes from, for the generated-file headers. */
+const SOURCE = 'lib/spt and templates/';
+
 export function artifacts(mixin: Mixin<SptConfig>, parts: readonly Part[] = ['dashboards', 'rules']): Artifact[] {
   const config = mixin._config;
-  const header = renderText('header', { comment: '#', source: 'mixin.ts' });
+  const header = renderText('header', { comment: '#', source: SOURCE });
   const out: Artifact[] = [];
   if (parts.includes('dashboards')) {
     const files = Object.keys(mixin.grafanaDashboards).sort();
@@ -46,7 +49,7 @@ export function artifacts(mixin: Mixin<SptConfig>, parts: readonly Part[] = ['da
     out.push({
       path: 'mixin.libsonnet',
       format: 'jsonnet',
-      header: renderText('header', { comment: '//', source: 'mixin.ts' }),
+      header: renderText('header', { comment: '//', source: SOURCE }),
       data: {
         grafanaDashboards: mixin.grafanaDashboards,
         prometheusRules: mixin.prometheusRules,

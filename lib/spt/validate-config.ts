@@ -14,8 +14,20 @@ import validate from './schema/config-validator.js';
 const LABEL_KEY = /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 
+/** What each pattern of the schema (see the annotations in config.ts) stands for, for error messages. */
+function expectedForm(key: string): string | undefined {
+  if (key.endsWith('.for')) return 'a Prometheus duration such as 5m or 1h30m, or 0m';
+  const forms: Record<string, string> = {
+    dashboardUid: '1 to 40 of a-z, A-Z, 0-9, _ and -',
+    dashboardTitle: 'one line of 1 to 200 characters',
+    dashboardRefresh: 'a duration such as 30s or 1m, or an empty string for no refresh',
+    runbookUrlPattern: 'an http(s) URL without spaces; %s stands for the alert name',
+  };
+  return forms[key];
+}
+
 export function validateSptConfig(config: SptConfig): void {
-  assertSchema(config, validate, schema as JsonSchema);
+  assertSchema(config, validate, schema as JsonSchema, expectedForm);
   for (const key of ['ebayDailyLimit', 'ebayQuotaWarning', 'errorRateThreshold', 'extractionFailureRateThreshold'] as const) {
     if (!Number.isFinite(config[key])) throw new ConfigError(key, `${describe(config[key])} is not allowed; expected a finite number`);
   }
@@ -26,6 +38,9 @@ export function validateSptConfig(config: SptConfig): void {
     );
   }
   promqlValue('sptSelector', () => parseSelector(config.sptSelector));
+  if (parseSelector(config.sptSelector).length === 0) {
+    throw new ConfigError('sptSelector', 'is empty; give at least one matcher, e.g. job="server-price-tracker", so the rules see SPT only');
+  }
   promqlValue('rateInterval', () => dashboardDuration(config.rateInterval));
   for (const key of ['ruleLabels', 'grafanaDashboardLabels'] as const) {
     for (const [name, value] of Object.entries(config[key])) {
