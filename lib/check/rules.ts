@@ -9,6 +9,7 @@ import { checkExpr } from './promql.js';
 import { parsePromql, selectorsOf, type ParsedPromql } from './promql-parse.js';
 import { exprType } from './promql-types.js';
 import { templateProblem } from './go-template.js';
+import { isDurationSyntax } from '../engine/promql.js';
 
 export interface RuleCheckOptions {
   file: string;
@@ -56,8 +57,6 @@ const GROUP_KEYS: ReadonlySet<string> = new Set(words('name interval query_offse
 const RULE_KEYS: ReadonlySet<string> = new Set(words('record alert expr for keep_firing_for labels annotations'));
 const ALERT_ONLY_KEYS = ['for', 'keep_firing_for', 'annotations'] as const;
 const SEVERITIES: ReadonlySet<string> = new Set(['critical', 'warning', 'info']);
-/** Prometheus's model.ParseDuration: units from largest to smallest, each at most once, no spaces or fractions. */
-const DURATION = /^(?:\d+y)?(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?(?:\d+ms)?$/;
 const ALERT_NAME = /^[A-Z][A-Za-z0-9]*$/;
 
 /** Never throws: whatever the input, the answer is a list of findings. */
@@ -239,7 +238,7 @@ function stringMap(value: unknown, what: string, location: Location, context: Co
 
 function durationField(value: Record<string, unknown>, key: string, location: Location, context: Context): void {
   const duration = value[key];
-  if (duration === undefined || (typeof duration === 'string' && isDuration(duration))) return;
+  if (duration === undefined || (typeof duration === 'string' && isDurationSyntax(duration))) return;
   push(
     context,
     'error',
@@ -250,9 +249,6 @@ function durationField(value: Record<string, unknown>, key: string, location: Lo
   );
 }
 
-function isDuration(text: string): boolean {
-  return text === '0' || (text !== '' && DURATION.test(text));
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Duplicates.

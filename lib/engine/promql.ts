@@ -47,8 +47,14 @@ export const GRAFANA_INTERVALS: ReadonlySet<string> = new Set([
 
 const DURATION = /^(?:\d+y)?(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?(?:\d+ms)?$/;
 
+/** Prometheus's duration syntax (model.ParseDuration), zero included: `0`, `0m0s`, `5m`, `1h30m`. */
+export function isDurationSyntax(text: string): boolean {
+  return text === '0' || (text !== '' && DURATION.test(text));
+}
+
+/** A non-zero duration, as a range selector needs. */
 export function isPromDuration(text: string): boolean {
-  return text !== '' && DURATION.test(text) && /[1-9]/.test(text);
+  return isDurationSyntax(text) && /[1-9]/.test(text);
 }
 
 export class PromqlError extends Error {

@@ -3,7 +3,7 @@
  * from the promql template; durations are checked when the rule is built, not when Prometheus loads it.
  */
 import type { Rule, RuleFile, RuleGroup } from '../engine/mixin.js';
-import { Duration, type Expr } from '../engine/promql.js';
+import { Duration, isDurationSyntax, isPromDuration, type Expr } from '../engine/promql.js';
 
 export type AlertSeverity = 'critical' | 'warning' | 'info';
 
@@ -25,7 +25,7 @@ export interface AlertSpec {
 
 export function alertRule(spec: AlertSpec): Rule {
   // `0`, `0m` and `0m0s` alike: a duration is zero when it has no non-zero digit.
-  const zero = /^(?:0|(?:\d+(?:ms|[smhdwy]))+)$/.test(spec.for) && !/[1-9]/.test(spec.for);
+  const zero = isDurationSyntax(spec.for) && !isPromDuration(spec.for);
   if (!zero) Duration.parse(spec.for, { grafana: false });
   return {
     alert: spec.alert,
