@@ -1,8 +1,9 @@
 /** eBay API row: call volume against the daily allowance. */
 import { query, stat, thresholds, timeseries, type PanelContent } from '../../grafana/panel.js';
-import { dashboardDuration, promql } from '../../engine/promql.js';
+import { promql } from '../../engine/promql.js';
 import { metrics } from '../catalogue.js';
 import type { Context } from '../context.js';
+import { inTimeRange } from './queries.js';
 
 export function apiCallsRateTimeseries({ selector, rateInterval }: Context): PanelContent {
   return timeseries({
@@ -28,17 +29,13 @@ export function dailyUsageTimeseries({ selector, config }: Context): PanelConten
   });
 }
 
-export function limitHitsStat({ selector }: Context): PanelContent {
+export function limitHitsStat(ctx: Context): PanelContent {
   return stat({
     title: 'Limit Hits',
     description: 'Times SPT hit the eBay daily limit in the selected time range; any hit means calls were refused.',
     unit: 'short',
     decimals: 0,
-    queries: [
-      query(promql`sum(increase(${metrics.ebayDailyLimitHits.where(selector)}[${dashboardDuration('$__range')}]))`, 'limit hits', {
-        instant: true,
-      }),
-    ],
+    queries: [inTimeRange(ctx, metrics.ebayDailyLimitHits, 'limit hits')],
     thresholds: thresholds('green', [1, 'red']),
   });
 }

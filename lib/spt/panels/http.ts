@@ -3,7 +3,7 @@ import { query, thresholds, timeseries, type PanelContent } from '../../grafana/
 import { promql, re } from '../../engine/promql.js';
 import { metrics } from '../catalogue.js';
 import { percent, type Context } from '../context.js';
-import { latencyQueries } from './quantiles.js';
+import { latencyQueries } from './queries.js';
 
 export function requestRateTimeseries({ selector, rateInterval }: Context): PanelContent {
   return timeseries({

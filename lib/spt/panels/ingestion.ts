@@ -1,26 +1,25 @@
 /** Ingestion row: listings coming in, errors, and how long a cycle takes. */
-import { query, timeseries, type PanelContent } from '../../grafana/panel.js';
-import { promql } from '../../engine/promql.js';
+import { timeseries, type PanelContent } from '../../grafana/panel.js';
 import { metrics } from '../catalogue.js';
 import type { Context } from '../context.js';
-import { latencyQueries } from './quantiles.js';
+import { latencyQueries, perMinute } from './queries.js';
 
-export function listingsRateTimeseries({ selector, rateInterval }: Context): PanelContent {
+export function listingsRateTimeseries(ctx: Context): PanelContent {
   return timeseries({
     title: 'Listings/min',
     description: 'Listings ingested per minute.',
     unit: 'cpm',
-    queries: [query(promql`60 * sum(rate(${metrics.ingestionListings.where(selector)}[${rateInterval}]))`, 'listings')],
+    queries: [perMinute(ctx, metrics.ingestionListings, 'listings')],
   });
 }
 
-export function ingestionErrorsTimeseries({ selector, rateInterval }: Context): PanelContent {
+export function ingestionErrorsTimeseries(ctx: Context): PanelContent {
   return timeseries({
     title: 'Errors/min',
     description: 'Ingestion errors per minute; SptIngestionErrors fires on any sustained error.',
     unit: 'cpm',
     min: 0,
-    queries: [query(promql`60 * sum(rate(${metrics.ingestionErrors.where(selector)}[${rateInterval}]))`, 'errors')],
+    queries: [perMinute(ctx, metrics.ingestionErrors, 'errors')],
   });
 }
 
