@@ -3,10 +3,9 @@
  * against the grammar and the catalogue, every dashboard against the schema and layout rules.
  */
 import type { Catalogue } from '../engine/catalogue.js';
-import type { MixinOutputs, RuleFile } from '../engine/mixin.js';
+import type { MixinOutputs } from '../engine/mixin.js';
 import { checkDashboard } from './dashboard.js';
 import type { Finding } from './finding.js';
-import { checkExpr } from './promql.js';
 import { checkDashboardQueries } from './queries.js';
 import { checkRuleFile } from './rules.js';
 
@@ -53,17 +52,10 @@ function checkAll(outputs: MixinOutputs, options: MixinCheckOptions): Finding[] 
         groupsPath: options.groupsPath ?? '/spec/groups',
         conventionSeverity: 'error',
         recordedElsewhere: recorded,
+        checkExpressions: true,
+        catalogue: options.catalogue,
       }),
-      ...checkRuleExprs(rules, file, options.catalogue, options.groupsPath ?? '/spec/groups'),
     );
   }
   return findings;
-}
-
-function checkRuleExprs(rules: RuleFile, file: string, catalogue: Catalogue, groupsPath: string): Finding[] {
-  return rules.groups.flatMap((group, g) =>
-    group.rules.flatMap((rule, r) =>
-      checkExpr(rule.expr, { file, group: group.name, rule: rule.record ?? rule.alert, path: `${groupsPath}/${g}/rules/${r}/expr` }, catalogue),
-    ),
-  );
 }

@@ -6,6 +6,7 @@
 import { isLabelName, isMetricName } from '../engine/promql.js';
 import type { Finding, Location, Severity } from './finding.js';
 import { checkExpr } from './promql.js';
+import type { Catalogue } from '../engine/catalogue.js';
 import { parsePromql, selectorsOf, type ParsedPromql } from './promql-parse.js';
 import { exprType } from './promql-types.js';
 import { templateProblem } from './go-template.js';
@@ -19,11 +20,10 @@ export interface RuleCheckOptions {
   groupsPath: string;
   /** Conventions (summary, description, runbook, severity, naming) are errors for our own output, warnings for foreign files. */
   conventionSeverity: Severity;
-  /**
-   * Also run the PromQL syntax and type checks on every expression. The mixin check runs them itself, with its
-   * catalogue, so it leaves this off to keep one finding per problem; foreign lint turns it on.
-   */
+  /** Also run the PromQL syntax, type and (given a catalogue) catalogue checks on every expression. */
   checkExpressions?: boolean;
+  /** The metrics and labels the expressions may use; without it the catalogue checks are skipped. */
+  catalogue?: Catalogue;
   /** Recording rules loaded alongside from other files, e.g. our recording rules when linting our alerts. */
   recordedElsewhere?: Iterable<string>;
 }
@@ -451,7 +451,7 @@ function templates(rule: RuleRead, context: Context): void {
 
 function expression(rule: RuleRead, recorded: ReadonlySet<string>, context: Context): void {
   const location = { ...rule.location, path: `${rule.location.path}/expr` };
-  if (context.options.checkExpressions) context.findings.push(...checkExpr(rule.expr, location));
+  if (context.options.checkExpressions) context.findings.push(...checkExpr(rule.expr, location, context.options.catalogue));
   const parsed = parsePromql(rule.expr);
   if (parsed.syntaxErrors.length > 0) return;
   const variable = parsed.variables[0];

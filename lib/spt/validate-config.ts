@@ -37,8 +37,7 @@ export function validateSptConfig(config: SptConfig): void {
       `${config.ebayQuotaWarning} is not below ebayDailyLimit (${config.ebayDailyLimit}); the warning must come before the limit`,
     );
   }
-  promqlValue('sptSelector', () => parseSelector(config.sptSelector));
-  if (parseSelector(config.sptSelector).length === 0) {
+  if (promqlValue('sptSelector', () => parseSelector(config.sptSelector)).length === 0) {
     throw new ConfigError('sptSelector', 'is empty; give at least one matcher, e.g. job="server-price-tracker", so the rules see SPT only');
   }
   promqlValue('rateInterval', () => dashboardDuration(config.rateInterval));
@@ -54,9 +53,9 @@ export function validateSptConfig(config: SptConfig): void {
   }
 }
 
-function promqlValue(key: string, parse: () => unknown): void {
+function promqlValue<T>(key: string, parse: () => T): T {
   try {
-    parse();
+    return parse();
   } catch (error) {
     if (error instanceof PromqlError) throw new ConfigError(key, `${error.message}; ${error.hint}`);
     throw error;
