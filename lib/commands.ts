@@ -3,17 +3,15 @@
  * them in-process. Exit codes: 0 clean, 1 findings or stale output, 2 bad usage, bad config or a failed write.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse as parseYaml } from 'yaml';
 import { hasErrors, type Finding } from './check/finding.js';
 import { checkMixin } from './check/mixin.js';
 import { formatJson, formatText } from './check/report.js';
 import { ConfigError } from './engine/config.js';
+import { loadConfigFile } from './spt/config-file.js';
 import { parseSelector } from './engine/selector.js';
 import type { Mixin } from './engine/mixin.js';
-import type { Patch } from './engine/merge.js';
 import { DATASOURCE_VARIABLE } from './grafana/panel.js';
 import { serializeAll } from './render/serialize.js';
 import { staleFiles, writeAll } from './render/write.js';
@@ -97,27 +95,6 @@ function parse(argv: string[]): Options {
     parts: part ? [part] : [...PARTS],
     timings: values.timings ?? false,
   };
-}
-
-/** Reads a `--config` file: YAML (JSON is YAML too) holding `_config` keys, bare or under `_config:`. */
-export async function loadConfigFile(path: string): Promise<Patch<SptConfig>> {
-  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new ConfigError('', `cannot read ${path} (${error.code ?? error.message}); give the path of a YAML or JSON file`);
-  });
-  let data: unknown;
-  try {
-    data = ['.json'].includes(extname(path)) ? JSON.parse(text) : parseYaml(text);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new ConfigError('', `${path} is not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${reason}`);
-  }
-  if (data === null || data === undefined) return {};
-  if (typeof data !== 'object' || Array.isArray(data)) {
-    throw new ConfigError('', `${path} must hold a mapping of _config keys, e.g. "sptSelector: job=\\"spt\\"", not a ${Array.isArray(data) ? 'list' : typeof data}`);
-  }
-  const record = data as Record<string, unknown>;
-  const keys = Object.keys(record);
-  return (keys.length === 1 && keys[0] === '_config' ? record._config : record) as Patch<SptConfig>;
 }
 
 export function checkSpt(mixin: Mixin<SptConfig>): Finding[] {
