@@ -68,7 +68,7 @@ export function describe(item: Item): string {
   return item.val.length > 10 ? `${JSON.stringify(item.val.slice(0, 10))}...` : JSON.stringify(item.val);
 }
 
-const SPACES = ' \t\r\n';
+const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\r' || c === '\n';
 const TERMINATORS = '.,|:)(';
 
 export class Lexer {
@@ -147,7 +147,7 @@ export class Lexer {
   }
 
   private skipSpaces(): void {
-    while (SPACES.includes(this.input[this.pos] ?? 'x')) this.pos++;
+    while (isSpace(this.input[this.pos])) this.pos++;
   }
 
   private insideActionItem(): Item {
@@ -159,7 +159,7 @@ export class Lexer {
     const start = this.pos;
     const c = this.input[start];
     if (c === undefined) fail('unclosed action', this.actionStart, this.input.length);
-    if (SPACES.includes(c)) return this.space();
+    if (isSpace(c)) return this.space();
     this.pos++;
     switch (c) {
       case '=':
@@ -187,16 +187,17 @@ export class Lexer {
     }
     if (c === '.' && !isDigit(this.input[this.pos])) return this.fieldOrVariable(start, 'field');
     if (c === '.' || c === '+' || c === '-' || isDigit(c)) return this.number(start);
-    const rune = String.fromCodePoint(this.input.codePointAt(start)!);
-    if (isAlphaNumeric(rune)) return this.identifier(start);
+    const code = this.input.codePointAt(start)!;
+    if (isAlphaNumericCode(code)) return this.identifier(start);
     if (c >= ' ' && c <= '~') return this.item('char', start);
+    const rune = String.fromCodePoint(code);
     return fail(`unrecognized character in action: ${unicodeName(rune)}`, start, start + rune.length);
   }
 
   /** A run of spaces; the last one stays when it starts a ` -}}`, which then closes the action. */
   private space(): Item {
     const start = this.pos;
-    while (SPACES.includes(this.input[this.pos] ?? 'x')) this.pos++;
+    while (isSpace(this.input[this.pos])) this.pos++;
     if (this.input[this.pos] === '-' && this.input.startsWith('}}', this.pos + 1)) {
       this.pos--;
       if (this.pos === start) return this.rightDelim();
@@ -226,10 +227,8 @@ export class Lexer {
   private absorbAlphaNumeric(): void {
     for (;;) {
       const code = this.input.codePointAt(this.pos);
-      if (code === undefined) return;
-      const rune = String.fromCodePoint(code);
-      if (!isAlphaNumeric(rune)) return;
-      this.pos += rune.length;
+      if (code === undefined || !isAlphaNumericCode(code)) return;
+      this.pos += code > 0xffff ? 2 : 1;
     }
   }
 
@@ -242,7 +241,7 @@ export class Lexer {
 
   private atTerminator(): boolean {
     const c = this.input[this.pos];
-    return c === undefined || SPACES.includes(c) || TERMINATORS.includes(c) || this.input.startsWith('}}', this.pos);
+    return c === undefined || isSpace(c) || TERMINATORS.includes(c) || this.input.startsWith('}}', this.pos);
   }
 
   private charConstant(start: number): Item {
@@ -302,8 +301,8 @@ export class Lexer {
     }
     this.accept('i');
     const code = this.input.codePointAt(this.pos);
-    if (code !== undefined && isAlphaNumeric(String.fromCodePoint(code))) {
-      this.pos += String.fromCodePoint(code).length;
+    if (code !== undefined && isAlphaNumericCode(code)) {
+      this.pos += code > 0xffff ? 2 : 1;
       return false;
     }
     return true;
@@ -322,17 +321,17 @@ export class Lexer {
 }
 
 function hasLeftTrimMarker(text: string, at: number): boolean {
-  return text[at] === '-' && SPACES.includes(text[at + 1] ?? 'x');
+  return text[at] === '-' && isSpace(text[at + 1]);
 }
 
 function hasRightTrimMarker(text: string, at: number): boolean {
-  return SPACES.includes(text[at] ?? 'x') && text[at + 1] === '-';
+  return isSpace(text[at]) && text[at + 1] === '-';
 }
 
 /** Where the text before a `{{- ` ends once its trailing spaces are trimmed. */
 function trimmedEnd(text: string, start: number, end: number): number {
   let at = end;
-  while (at > start && SPACES.includes(text[at - 1]!)) at--;
+  while (at > start && isSpace(text[at - 1])) at--;
   return at;
 }
 
@@ -340,9 +339,14 @@ function isDigit(c: string | undefined): boolean {
   return c !== undefined && c >= '0' && c <= '9';
 }
 
-/** Go's `unicode.IsLetter`, `unicode.IsDigit` or `_`. */
-function isAlphaNumeric(rune: string): boolean {
-  return rune === '_' || /^[\p{L}\p{Nd}]$/u.test(rune);
+const LETTER_OR_DIGIT = /^[\p{L}\p{Nd}]$/u;
+
+/** Go's `unicode.IsLetter`, `unicode.IsDigit` or `_`, for a code point; ASCII without a regular expression. */
+function isAlphaNumericCode(code: number): boolean {
+  if (code < 0x80) {
+    return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || code === 0x5f;
+  }
+  return LETTER_OR_DIGIT.test(String.fromCodePoint(code));
 }
 
 /** Go's `%#U`: `U+0023 '#'`. */
