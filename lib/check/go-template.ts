@@ -42,20 +42,10 @@ export function goTemplateProblem(text: string, options: TemplateParseOptions): 
   }
 }
 
-/** What the checks need of a parsed node: its kind, and for text whether it is blank. */
-type NodeKind =
-  | 'text'
-  | 'blankText'
-  | 'action'
-  | 'if'
-  | 'range'
-  | 'with'
-  | 'template'
-  | 'break'
-  | 'continue'
-  | 'end'
-  | 'else';
+/** What the parser needs of a node: its kind, and for text whether it is blank (an empty template may be redefined). */
+type NodeKind = 'text' | 'blankText' | 'action' | 'if' | 'range' | 'with' | 'template' | 'break' | 'continue';
 
+/** An `{{end}}` or `{{else}}`, which closes a list rather than joining it. */
 interface ControlEnd {
   readonly kind: 'end' | 'else';
   readonly item: Item;
