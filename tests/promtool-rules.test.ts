@@ -119,6 +119,15 @@ function templates(): string[] {
     '{{ define "__alert_T14" }}a{{ end }}',
     '{{ $value | }}',
   ];
+  // Go's strconv decides these: integer bases and ranges, underscores, hex floats, imaginary and complex
+  // constants, escapes in strings and characters.
+  const literals = `1_000 0b101 0o17 017 089 0x1F 0x 0x_1 1__0 1_ _1 .5 5. 1e 1e+ 1e400 1e-400 0x1p-2 0x1.8p1 0x1.8
+    99999999999999999999 18446744073709551615 18446744073709551616 -9223372036854775808 -9223372036854775809 -0 +5
+    1i 0x1i 1+2i 1-i 1e3+1e3i '\\x41' '\\u00e9' '\\ud800' '\\U0010ffff' '\\U00110000' '\\377' '\\400' '\\'' '\\"' 'ab' ''
+    "\\a\\b\\f\\v" "\\'" "\\x4" "\\xff" "\\u12" "\\q"`
+    .trim()
+    .split(/\s+/)
+    .map((literal) => `{{ printf "%v" ${literal} }}`);
   const go = existsSync(goSuite)
     ? readFileSync(goSuite, 'utf8')
         .split('\n')
@@ -127,7 +136,7 @@ function templates(): string[] {
         .filter((c) => !c.needs.includes('go-test-maxStackDepth=3'))
         .map((c) => c.template)
     : [];
-  return [...prometheus, ...go];
+  return [...prometheus, ...literals, ...go];
 }
 
 if (!promtoolFound && process.env.CI === 'true') {
