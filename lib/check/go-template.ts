@@ -1,56 +1,40 @@
 /**
- * Go text/template, as Prometheus parses alert labels and annotations: enough of the grammar to catch what
- * fails to parse there (unbalanced delimiters, unknown functions, unclosed blocks, bad literals, undefined
- * variables). Only the first problem is reported, as Go's parser does.
+ * Go text/template's parser (text/template/parse), for verdicts: whether Go would parse a template, and if
+ * not, the first problem, with its offset and a message close to Go's. It follows Go's grammar step by step
+ * (three-token look-ahead over a token stream that keeps spaces, variable scopes that end at `{{end}}`,
+ * `define` and `block` as separate trees), so that it agrees with Go on every case of Go's own parser tests.
+ * The function set is a parameter: Prometheus's alert templates and Go's tests register different ones.
  */
+import { charProblem, complexProblem, numberProblem, stringProblem } from './go-literals.js';
+import {
+  describe,
+  fail,
+  Lexer,
+  TemplateError,
+  type Item,
+  type ItemType,
+  type TemplateProblem,
+} from './go-template-lexer.js';
 
-export interface TemplateProblem {
-  readonly message: string;
-  readonly from: number;
-  readonly to: number;
+export type { TemplateProblem } from './go-template-lexer.js';
+
+/** Go's text/template builtins (text/template/funcs.go), which every template may call. */
+export const GO_BUILTIN_FUNCTIONS: readonly string[] = [
+  'and', 'call', 'html', 'index', 'slice', 'js', 'len', 'not', 'or', 'print', 'printf', 'println', 'urlquery',
+  'eq', 'ge', 'gt', 'le', 'lt', 'ne',
+];
+
+export interface TemplateParseOptions {
+  /** Every function the template may call, builtins included. */
+  readonly functions: ReadonlySet<string>;
+  /** The top-level template's name; a `{{define}}` of the same name clashes with it. */
+  readonly name?: string;
 }
 
-type TokenKind = 'identifier' | 'keyword' | 'field' | 'variable' | 'literal' | 'dot' | '(' | ')' | '|' | ',' | ':=' | '=';
-
-interface Token {
-  readonly kind: TokenKind;
-  readonly text: string;
-  readonly from: number;
-  readonly to: number;
-}
-
-/** Prometheus's own template functions (template/template.go), older and newer versions together. */
-const PROMETHEUS_FUNCTIONS = `query first label value strvalue sortByLabel args reReplaceAll safeHtml match title toUpper
-  toLower graphLink tableLink stripPort stripDomain humanize humanize1024 humanizeDuration humanizePercentage
-  humanizeTimestamp toTime toDuration now pathPrefix externalURL parseDuration`;
-/** Go's text/template builtins. */
-const GO_FUNCTIONS = 'and or not len index slice print printf println html js urlquery call eq ne lt le gt ge';
-const TEMPLATE_FUNCTIONS: ReadonlySet<string> = new Set(words(`${PROMETHEUS_FUNCTIONS} ${GO_FUNCTIONS}`));
-const KEYWORDS: ReadonlySet<string> = new Set(words('if else end range with define template block break continue'));
-const LITERAL_WORDS: ReadonlySet<string> = new Set(['true', 'false', 'nil']);
-/** Prometheus prefixes every alert template with these definitions; `$` is the data itself. */
-const PREDEFINED_VARIABLES = ['$', '$labels', '$value', '$externalLabels', '$externalURL'];
-
-/**
- * Answers are kept: rule files repeat the same label values and annotation texts (`severity: warning`, one
- * description pattern per alert family) many times. Bounded like the PromQL parse cache.
- */
-const answers = new Map<string, TemplateProblem | undefined>();
-const ANSWERS_KEPT = 20_000;
-
-/** The first problem Go's template parser would have with the text, or undefined when it parses. */
-export function templateProblem(text: string): TemplateProblem | undefined {
-  if (answers.has(text)) return answers.get(text);
-  if (answers.size >= ANSWERS_KEPT) answers.clear();
-  const problem = parseTemplate(text);
-  answers.set(text, problem);
-  return problem;
-}
-
-function parseTemplate(text: string): TemplateProblem | undefined {
-  const parser = new TemplateParser(text);
+/** The first problem Go's parser has with the template, or undefined when it parses. */
+export function goTemplateProblem(text: string, options: TemplateParseOptions): TemplateProblem | undefined {
   try {
-    parser.parse();
+    new TemplateParser(text, options).parse();
     return undefined;
   } catch (error) {
     if (error instanceof TemplateError) return error.problem;
@@ -58,357 +42,406 @@ function parseTemplate(text: string): TemplateProblem | undefined {
   }
 }
 
-class TemplateError extends Error {
-  constructor(readonly problem: TemplateProblem) {
-    super(problem.message);
-  }
+/** What the parser needs of a node: its kind, and for text whether it is blank (an empty template may be redefined). */
+type NodeKind = 'text' | 'blankText' | 'action' | 'if' | 'range' | 'with' | 'template' | 'break' | 'continue';
+
+/** An `{{end}}` or `{{else}}`, which closes a list rather than joining it. */
+interface ControlEnd {
+  readonly kind: 'end' | 'else';
+  readonly item: Item;
 }
 
-function fail(message: string, from: number, to: number): never {
-  throw new TemplateError({ message, from, to: Math.max(from, to) });
+/** The first argument of a command; only a pipeline's first command may start with a constant. */
+interface FirstArgument {
+  readonly item: Item;
+  readonly executable: boolean;
 }
 
-interface Block {
-  readonly keyword: string;
-  readonly open: Token;
-  elseSeen: boolean;
-  readonly variables: Set<string>;
-}
-
-/** Each action is lexed and parsed on its own; blocks and variable scopes span actions. */
-class TemplateParser {
-  private readonly blocks: Block[] = [];
-  private readonly topVariables = new Set(PREDEFINED_VARIABLES);
-
-  constructor(private readonly text: string) {}
-
-  parse(): void {
-    let at = 0;
-    for (let open = this.text.indexOf('{{', at); open !== -1; open = this.text.indexOf('{{', at)) {
-      at = this.action(open);
-    }
-    const unclosed = this.blocks.at(-1);
-    if (unclosed) fail(`{{ ${unclosed.keyword} }} is never closed by {{ end }}`, unclosed.open.from, unclosed.open.to);
-  }
-
-  /** Handles the action opening at `open`; returns the index just past it. */
-  private action(open: number): number {
-    let start = open + 2;
-    if (this.text[start] === '-' && isSpace(this.text[start + 1])) start += 2;
-    const comment = this.comment(open, start);
-    if (comment !== undefined) return comment;
-    const { tokens, end } = lexAction(this.text, start, open);
-    if (tokens.length === 0) fail('empty action {{ }}', open, end);
-    this.statement(tokens, open, end);
-    return end;
-  }
-
-  private comment(open: number, start: number): number | undefined {
-    // Go takes a comment only right after the delimiter and its trim marker: `{{ /* x */ }}` is a parse error.
-    if (!this.text.startsWith('/*', start)) return undefined;
-    const close = this.text.indexOf('*/', start + 2);
-    if (close === -1) fail('unclosed comment', open, this.text.length);
-    let after = close + 2;
-    if (isSpace(this.text[after]) && this.text[after + 1] === '-') after += 2;
-    if (!this.text.startsWith('}}', after)) fail('comment ends before the closing }}', open, after);
-    return after + 2;
-  }
-
-  private statement(tokens: readonly Token[], open: number, end: number): void {
-    const first = tokens[0] as Token;
-    if (first.kind !== 'keyword') {
-      this.pipeline(new Cursor(tokens, end), false);
-      return;
-    }
-    const rest = new Cursor(tokens.slice(1), end);
-    switch (first.text) {
-      case 'if':
-      case 'with':
-      case 'range':
-        this.openBlock(first, rest);
-        return;
-      case 'else':
-        this.elseBranch(first, rest);
-        return;
-      case 'end':
-        this.closeBlock(first, rest);
-        return;
-      case 'define':
-      case 'block':
-        this.definition(first, rest);
-        return;
-      case 'template':
-        this.templateCall(first, rest);
-        return;
-      default:
-        this.loopControl(first, rest, open);
-    }
-  }
-
-  private openBlock(keyword: Token, rest: Cursor): void {
-    const block: Block = { keyword: keyword.text, open: keyword, elseSeen: false, variables: new Set() };
-    this.blocks.push(block);
-    this.pipeline(rest, keyword.text === 'range', `missing value for ${keyword.text}`);
-  }
-
-  /** `else`, or `else if` / `else with` chaining, which share the block's single `end`. */
-  private elseBranch(keyword: Token, rest: Cursor): void {
-    const block = this.blocks.at(-1);
-    if (!block || !['if', 'with', 'range'].includes(block.keyword)) {
-      fail('{{ else }} outside if, with or range', keyword.from, keyword.to);
-    }
-    if (block.elseSeen) fail(`a second {{ else }} in one ${block.keyword}`, keyword.from, keyword.to);
-    const chained = rest.peek();
-    if (chained?.kind === 'keyword' && (chained.text === 'if' || chained.text === 'with') && block.keyword === chained.text) {
-      rest.next();
-      this.pipeline(rest, false, `missing value for else ${chained.text}`);
-      return;
-    }
-    block.elseSeen = true;
-    rest.expectEnd('else');
-  }
-
-  private closeBlock(keyword: Token, rest: Cursor): void {
-    if (!this.blocks.pop()) fail('{{ end }} without an open if, range, with, define or block', keyword.from, keyword.to);
-    rest.expectEnd('end');
-  }
-
-  /** `define` and `block` name a template; `block` also runs it with a pipeline. Either starts a fresh scope. */
-  private definition(keyword: Token, rest: Cursor): void {
-    if (keyword.text === 'define' && this.blocks.length > 0) fail('{{ define }} inside another block', keyword.from, keyword.to);
-    templateName(keyword, rest);
-    const block: Block = { keyword: keyword.text, open: keyword, elseSeen: false, variables: new Set() };
-    if (keyword.text === 'block') {
-      this.pipeline(rest, false, 'missing value for block');
-      this.blocks.push(block);
-    } else {
-      this.blocks.push(block);
-      rest.expectEnd('define');
-    }
-  }
-
-  private templateCall(keyword: Token, rest: Cursor): void {
-    templateName(keyword, rest);
-    if (rest.peek()) this.pipeline(rest, false);
-  }
-
-  private loopControl(keyword: Token, rest: Cursor, open: number): void {
-    if (keyword.text !== 'break' && keyword.text !== 'continue') fail(`unexpected ${keyword.text}`, keyword.from, keyword.to);
-    if (!this.blocks.some((b) => b.keyword === 'range')) fail(`{{ ${keyword.text} }} outside {{ range }}`, open, keyword.to);
-    rest.expectEnd(keyword.text);
-  }
-
-  /** `[$x :=] command | command ...`; `range` alone may declare two variables. */
-  private pipeline(cursor: Cursor, inRange: boolean, missing = 'missing value for command'): void {
-    this.declaration(cursor, inRange);
-    const start = cursor.peek();
-    if (!start || start.kind === ')') fail(missing, start?.from ?? cursor.end, start?.to ?? cursor.end);
-    for (let stage = 1; ; stage++) {
-      const command = cursor.peek();
-      if (!command || command.kind === '|' || command.kind === ')') {
-        fail('missing command in pipeline', command?.from ?? cursor.end, command?.to ?? cursor.end);
-      }
-      if (stage > 1 && (command.kind === 'literal' || command.kind === 'dot')) {
-        fail(`${command.text} cannot take the piped value (pipeline stage ${stage})`, command.from, command.to);
-      }
-      this.command(cursor);
-      if (cursor.peek()?.kind !== '|') return;
-      cursor.next();
-    }
-  }
-
-  private declaration(cursor: Cursor, inRange: boolean): void {
-    const names = cursor.declaredVariables(inRange);
-    if (!names) return;
-    const assign = cursor.next() as Token;
-    for (const name of names) {
-      if (assign.kind === '=' && !this.isDefined(name.text)) fail(`undefined variable ${name.text}`, name.from, name.to);
-      if (assign.kind === ':=') this.scope().add(rootVariable(name.text));
-    }
-  }
-
-  private command(cursor: Cursor): void {
-    for (let token = cursor.peek(); token && token.kind !== '|' && token.kind !== ')'; token = cursor.peek()) {
-      this.operand(cursor);
-    }
-    const stray = cursor.peek();
-    if (stray?.kind === ')' && cursor.depth === 0) fail('unexpected ) in action', stray.from, stray.to);
-  }
-
-  private operand(cursor: Cursor): void {
-    const token = cursor.next() as Token;
-    switch (token.kind) {
-      case 'identifier':
-        if (!TEMPLATE_FUNCTIONS.has(token.text)) fail(`function "${token.text}" not defined`, token.from, token.to);
-        return;
-      case 'variable':
-        if (!this.isDefined(token.text)) fail(`undefined variable ${rootVariable(token.text)}`, token.from, token.to);
-        return;
-      case '(':
-        this.parenthesized(cursor, token);
-        return;
-      case 'field':
-      case 'literal':
-      case 'dot':
-        return;
-      default:
-        fail(`unexpected ${token.text} in operand`, token.from, token.to);
-    }
-  }
-
-  private parenthesized(cursor: Cursor, open: Token): void {
-    cursor.depth++;
-    this.pipeline(cursor, false);
-    const close = cursor.next();
-    if (close?.kind !== ')') fail('unclosed left parenthesis', open.from, open.to);
-    cursor.depth--;
-  }
-
-  private scope(): Set<string> {
-    return this.blocks.at(-1)?.variables ?? this.topVariables;
-  }
-
-  /** Variables declared in enclosing blocks are visible; a define or block sees only `$`. */
-  private isDefined(variable: string): boolean {
-    const name = rootVariable(variable);
-    for (let i = this.blocks.length - 1; i >= 0; i--) {
-      const block = this.blocks[i] as Block;
-      if (block.variables.has(name)) return true;
-      if (block.keyword === 'define' || block.keyword === 'block') return name === '$';
-    }
-    return this.topVariables.has(name);
-  }
-}
-
-function templateName(keyword: Token, rest: Cursor): void {
-  const name = rest.next();
-  if (name?.kind !== 'literal' || !/^["`]/.test(name.text)) {
-    fail(`{{ ${keyword.text} }} needs a quoted template name`, keyword.from, name?.to ?? keyword.to);
-  }
-}
-
-/** `$labels.instance` reads the variable `$labels`. */
-function rootVariable(text: string): string {
-  return text.split('.')[0] ?? text;
-}
-
-class Cursor {
-  private index = 0;
-  depth = 0;
+/** One template tree: the top level, a `{{define}}` or a `{{block}}`, sharing the token stream and the set of names. */
+class Tree {
+  /** Variables visible now; `$` always. Popped at the `{{end}}` of the control that declared them. */
+  private vars: string[] = ['$'];
+  private rangeDepth = 0;
 
   constructor(
-    private readonly tokens: readonly Token[],
-    /** Where the action ends, for problems at its end. */
-    readonly end: number,
+    private readonly parser: TemplateParser,
+    public name: string,
   ) {}
 
-  peek(offset = 0): Token | undefined {
-    return this.tokens[this.index + offset];
+  /** The top level: text and actions, `{{define}}` only here, up to the end of input. */
+  parseTop(): void {
+    const p = this.parser;
+    const nodes: NodeKind[] = [];
+    while (p.peek().type !== 'eof') {
+      if (p.peek().type === 'leftDelim') {
+        const delim = p.next();
+        const keyword = p.nextNonSpace();
+        if (keyword.type === 'define') {
+          new Tree(p, 'definition').parseDefinition(keyword);
+          continue;
+        }
+        p.backup2(delim);
+      }
+      const node = this.textOrAction();
+      if (isControlEnd(node)) fail(`unexpected {{${node.kind}}}`, node.item.pos, node.item.pos + node.item.val.length);
+      nodes.push(node);
+    }
+    p.define(this.name, nodes, 0);
   }
 
-  next(): Token | undefined {
-    return this.tokens[this.index++];
+  private parseDefinition(keyword: Item): void {
+    const p = this.parser;
+    const name = p.expectOneOf('string', 'rawString', 'define clause');
+    this.name = templateName(name);
+    p.expect('rightDelim', 'define clause');
+    const { nodes, end } = this.itemList(keyword);
+    if (end.kind !== 'end') unexpectedControl(end, 'define clause');
+    p.define(this.name, nodes, name.pos);
   }
 
-  /** The variables of a `$x :=`, `$x =` or `$i, $x :=` about to be read, leaving the cursor on the operator. */
-  declaredVariables(inRange: boolean): Token[] | undefined {
-    const first = this.peek();
-    if (first?.kind !== 'variable' || first.text.includes('.')) return undefined;
-    if (this.peek(1)?.kind === ':=' || this.peek(1)?.kind === '=') {
-      this.index += 1;
-      return [first];
+  /** Text and actions up to an `{{end}}` or `{{else}}`, which is returned apart; `opener` is the keyword they close. */
+  private itemList(opener: Item): { nodes: NodeKind[]; end: ControlEnd } {
+    const p = this.parser;
+    const nodes: NodeKind[] = [];
+    while (p.peekNonSpace().type !== 'eof') {
+      const node = this.textOrAction();
+      if (isControlEnd(node)) return { nodes, end: node };
+      nodes.push(node);
     }
-    const second = this.peek(2);
-    if (inRange && this.peek(1)?.kind === ',' && second?.kind === 'variable' && this.peek(3)?.kind === ':=') {
-      this.index += 3;
-      return [first, second];
+    return fail(`unexpected EOF: {{${opener.val}}} is never closed by {{end}}`, opener.pos, opener.pos + opener.val.length);
+  }
+
+  private textOrAction(): NodeKind | ControlEnd {
+    const p = this.parser;
+    const item = p.nextNonSpace();
+    if (item.type === 'text') return item.val.trim() === '' ? 'blankText' : 'text';
+    if (item.type === 'leftDelim') return this.action();
+    return p.unexpected(item, 'input');
+  }
+
+  private action(): NodeKind | ControlEnd {
+    const p = this.parser;
+    const item = p.nextNonSpace();
+    switch (item.type) {
+      case 'block':
+        return this.blockControl(item);
+      case 'break':
+      case 'continue':
+        return this.loopControl(item);
+      case 'else':
+        return this.elseControl(item);
+      case 'end':
+        p.expect('rightDelim', 'end');
+        return { kind: 'end', item };
+      case 'if':
+      case 'range':
+      case 'with':
+        return this.control(item);
+      case 'template':
+        return this.templateControl();
     }
+    p.backup();
+    this.pipeline('command', 'rightDelim');
+    return 'action';
+  }
+
+  private loopControl(keyword: Item): NodeKind {
+    const p = this.parser;
+    const item = p.nextNonSpace();
+    if (item.type !== 'rightDelim') p.unexpected(item, `{{${keyword.val}}}`);
+    if (this.rangeDepth === 0) fail(`{{${keyword.val}}} outside {{range}}`, keyword.pos, keyword.pos + keyword.val.length);
+    return keyword.type === 'break' ? 'break' : 'continue';
+  }
+
+  /** `{{else}}`, or the `else` of `{{else if ...}}` / `{{else with ...}}`, leaving the `if` or `with` to its control. */
+  private elseControl(keyword: Item): ControlEnd {
+    const p = this.parser;
+    const next = p.peekNonSpace();
+    if (next.type !== 'if' && next.type !== 'with') p.expect('rightDelim', 'else');
+    return { kind: 'else', item: keyword };
+  }
+
+  /** `{{if|range|with pipeline}} list [{{else}} list] {{end}}`; variables declared inside end with it. */
+  private control(keyword: Item): NodeKind {
+    const p = this.parser;
+    const context = keyword.type as 'if' | 'range' | 'with';
+    const declared = this.vars.length;
+    this.pipeline(context, 'rightDelim');
+    if (context === 'range') this.rangeDepth++;
+    let { end } = this.itemList(keyword);
+    if (context === 'range') this.rangeDepth--;
+    if (end.kind === 'else') {
+      // `{{if a}}x{{else if b}}y{{end}}` is `{{if a}}x{{else}}{{if b}}y{{end}}{{end}}`: one {{end}} closes both.
+      if (context !== 'range' && p.peek().type === context) {
+        this.control(p.next());
+      } else {
+        end = this.itemList(keyword).end;
+        if (end.kind !== 'end') fail('expected end; found {{else}}', end.item.pos, end.item.pos + end.item.val.length);
+      }
+    }
+    this.vars.length = declared;
+    return context;
+  }
+
+  private blockControl(keyword: Item): NodeKind {
+    const p = this.parser;
+    const name = p.nextNonSpace();
+    const blockName = this.templateName(name, 'block clause');
+    this.pipeline('block clause', 'rightDelim');
+    const block = new Tree(p, blockName);
+    const { nodes, end } = block.itemList(keyword);
+    if (end.kind !== 'end') unexpectedControl(end, 'block clause');
+    p.define(blockName, nodes, name.pos);
+    return 'template';
+  }
+
+  private templateControl(): NodeKind {
+    const p = this.parser;
+    this.templateName(p.nextNonSpace(), 'template clause');
+    if (p.nextNonSpace().type !== 'rightDelim') {
+      p.backup();
+      this.pipeline('template clause', 'rightDelim');
+    }
+    return 'template';
+  }
+
+  private templateName(item: Item, context: string): string {
+    if (item.type !== 'string' && item.type !== 'rawString') return this.parser.unexpected(item, context);
+    return templateName(item);
+  }
+
+  /** `[declarations] command ('|' command)*` up to `end` (`}}`, or `)` inside parentheses). */
+  private pipeline(context: string, end: 'rightDelim' | 'rightParen'): void {
+    const p = this.parser;
+    const start = p.peekNonSpace();
+    const declarations: string[] = [];
+    for (;;) {
+      const variable = p.peekNonSpace();
+      if (variable.type !== 'variable') break;
+      p.next();
+      // Spaces are tokens, so telling `$x := 1` from `$x arg` takes three tokens of look-ahead.
+      const afterVariable = p.peek();
+      const next = p.peekNonSpace();
+      if (next.type === 'assign' || next.type === 'declare') {
+        p.nextNonSpace();
+        declarations.push(variable.val);
+        this.vars.push(variable.val);
+        break;
+      }
+      if (next.type === 'char' && next.val === ',') {
+        p.nextNonSpace();
+        declarations.push(variable.val);
+        this.vars.push(variable.val);
+        if (context === 'range' && declarations.length < 2) {
+          const following = p.peekNonSpace().type;
+          if (following === 'variable' || following === 'rightDelim' || following === 'rightParen') continue;
+          fail('range can only initialize variables', next.pos, next.pos + 1);
+        }
+        fail(`too many declarations in ${context}`, variable.pos, next.pos + 1);
+      }
+      if (afterVariable.type === 'space') p.backup3(variable, afterVariable);
+      else p.backup2(variable);
+      break;
+    }
+    const commands: FirstArgument[] = [];
+    for (;;) {
+      const item = p.nextNonSpace();
+      if (item.type === end) {
+        if (commands.length === 0) fail(`missing value for ${context}`, start.pos, item.pos + item.val.length);
+        const stage = commands.findIndex((c, i) => i > 0 && !c.executable);
+        const constant = commands[stage]?.item;
+        if (constant) fail(`non executable command in pipeline stage ${stage + 1}`, constant.pos, constant.pos + constant.val.length);
+        return;
+      }
+      if (!STARTS_OPERAND.has(item.type)) p.unexpected(item, context);
+      p.backup();
+      commands.push(this.command());
+    }
+  }
+
+  /** Space-separated operands up to `|` (consumed), `}}` or `)` (left for the pipeline). */
+  private command(): FirstArgument {
+    const p = this.parser;
+    const start = p.peekNonSpace();
+    let first: FirstArgument | undefined;
+    for (;;) {
+      p.peekNonSpace();
+      const operand = this.operand();
+      first ??= operand;
+      const item = p.next();
+      if (item.type === 'space') continue;
+      if (item.type === 'rightDelim' || item.type === 'rightParen') p.backup();
+      else if (item.type !== 'pipe') p.unexpected(item, 'operand');
+      break;
+    }
+    if (first === undefined) fail('empty command', start.pos, start.pos + start.val.length);
+    return first;
+  }
+
+  /** A term, and field accesses on it: `.X.Y`, `$x.Y`, `(pipeline).Y`; a field of a constant is refused. */
+  private operand(): FirstArgument | undefined {
+    const p = this.parser;
+    const term = this.term();
+    if (term === undefined) return undefined;
+    const executable = !NON_EXECUTABLE.has(term.type);
+    if (p.peek().type !== 'field') return { item: term, executable };
+    if (!executable) fail(`unexpected . after term ${JSON.stringify(term.val)}`, term.pos, p.peek().pos + p.peek().val.length);
+    while (p.peek().type === 'field') p.next();
+    return { item: term, executable };
+  }
+
+  /** A literal, function, `.`, field, variable or parenthesized pipeline; undefined (nothing read) otherwise. */
+  private term(): Item | undefined {
+    const p = this.parser;
+    const item = p.nextNonSpace();
+    const at = (problem: string | undefined): void => {
+      if (problem) fail(problem, item.pos, item.pos + item.val.length);
+    };
+    switch (item.type) {
+      case 'identifier':
+        if (!p.functions.has(item.val)) at(`function ${JSON.stringify(item.val)} not defined`);
+        return item;
+      case 'variable':
+        this.useVariable(item);
+        return item;
+      case 'number':
+        at(numberProblem(item.val));
+        return item;
+      case 'complex':
+        at(complexProblem(item.val));
+        return item;
+      case 'charConstant':
+        at(charProblem(item.val));
+        return item;
+      case 'string':
+      case 'rawString':
+        at(stringProblem(item.val));
+        return item;
+      case 'leftParen':
+        this.pipeline('parenthesized pipeline', 'rightParen');
+        return item;
+      case 'dot':
+      case 'nil':
+      case 'field':
+      case 'bool':
+        return item;
+    }
+    p.backup();
     return undefined;
   }
 
-  expectEnd(after: string): void {
-    const extra = this.peek();
-    if (extra) fail(`unexpected ${extra.text} after ${after}`, extra.from, extra.to);
+  private useVariable(item: Item): void {
+    if (!this.vars.includes(item.val)) fail(`undefined variable ${JSON.stringify(item.val)}`, item.pos, item.pos + item.val.length);
   }
 }
 
-function isSpace(c: string | undefined): boolean {
-  return c === ' ' || c === '\t' || c === '\r' || c === '\n';
+/** Tokens a command may start with. */
+const STARTS_OPERAND: ReadonlySet<ItemType> = new Set<ItemType>([
+  'bool', 'charConstant', 'complex', 'dot', 'field', 'identifier', 'number', 'nil', 'rawString', 'string', 'variable', 'leftParen',
+]);
+/** Terms Go refuses a field access on, and as a later pipeline stage (`. | 12`: a constant cannot take the piped value). */
+const NON_EXECUTABLE: ReadonlySet<ItemType> = new Set<ItemType>(['bool', 'charConstant', 'complex', 'dot', 'nil', 'number', 'rawString', 'string']);
+
+function isControlEnd(node: NodeKind | ControlEnd): node is ControlEnd {
+  return typeof node === 'object';
 }
 
-const NUMBER =
-  /[+-]?(?:0[xX][\da-fA-F_]+(?:\.[\da-fA-F_]*)?(?:[pP][+-]?\d+)?|0[oObB][\d_]+|(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?)i?/y;
-const WORD = /[\p{L}\d_]+/uy;
-const CHAIN = /(?:\.[\p{L}\d_]+)*/uy;
+function unexpectedControl(end: ControlEnd, context: string): never {
+  return fail(`unexpected {{${end.kind}}} in ${context}`, end.item.pos, end.item.pos + end.item.val.length);
+}
 
-/**
- * Tokens of the action starting at `start` (after `{{` and any trim marker), up to its `}}` or ` -}}`.
- * `open` is where the action began, for the unclosed-action problem.
- */
-function lexAction(text: string, start: number, open: number): { tokens: Token[]; end: number } {
-  const tokens: Token[] = [];
-  let i = start;
-  for (;;) {
-    while (isSpace(text[i])) {
-      if (text[i + 1] === '-' && text.startsWith('}}', i + 2)) return { tokens, end: i + 4 };
-      i++;
+function templateName(item: Item): string {
+  const problem = stringProblem(item.val);
+  if (problem) fail(problem, item.pos, item.pos + item.val.length);
+  return item.val.startsWith('`') ? item.val.slice(1, -1) : (JSON.parse(item.val) as string);
+}
+
+/** The token stream with Go's look-ahead (`peek`, `backup` up to three), and the set of template names. */
+class TemplateParser {
+  readonly functions: ReadonlySet<string>;
+  private readonly lexer: Lexer;
+  private readonly token: Item[] = [];
+  private peekCount = 0;
+  /** Each defined template name, and whether its body is empty (an empty definition may be redefined). */
+  private readonly defined = new Map<string, boolean>();
+
+  constructor(
+    text: string,
+    private readonly options: TemplateParseOptions,
+  ) {
+    this.functions = options.functions;
+    this.lexer = new Lexer(text, { break: !this.functions.has('break'), continue: !this.functions.has('continue') });
+  }
+
+  parse(): void {
+    new Tree(this, this.options.name ?? 'template').parseTop();
+  }
+
+  /** Go's `Tree.add`: a second non-empty template of one name is an error. */
+  define(name: string, nodes: readonly NodeKind[], pos: number): void {
+    const empty = nodes.every((n) => n === 'blankText');
+    const existing = this.defined.get(name);
+    if (existing === undefined || existing) {
+      this.defined.set(name, empty);
+      return;
     }
-    if (i >= text.length) fail('unclosed action: no }}', open, text.length);
-    if (text.startsWith('}}', i)) return { tokens, end: i + 2 };
-    const token = lexToken(text, i);
-    tokens.push(token);
-    i = token.to;
+    if (!empty) fail(`template: multiple definition of template ${JSON.stringify(name)}`, pos, pos);
   }
-}
 
-function lexToken(text: string, at: number): Token {
-  const c = text[at] ?? '';
-  const make = (kind: TokenKind, to: number): Token => ({ kind, text: text.slice(at, to), from: at, to });
-  if (c === '"' || c === "'") return make('literal', quotedEnd(text, at));
-  if (c === '`') {
-    const close = text.indexOf('`', at + 1);
-    if (close === -1) fail('unterminated raw string', at, text.length);
-    return make('literal', close + 1);
+  next(): Item {
+    if (this.peekCount > 0) this.peekCount--;
+    else this.token[0] = this.lexer.next();
+    return this.token[this.peekCount]!;
   }
-  if (text.startsWith(':=', at)) return make(':=', at + 2);
-  if ('()|,='.includes(c)) return make(c as TokenKind, at + 1);
-  if (c === '$') return make('variable', matchEnd(CHAIN, text, matchEnd(WORD, text, at + 1, true), true));
-  if (c === '.' && !/\d/.test(text[at + 1] ?? '')) {
-    const end = matchEnd(CHAIN, text, at, true);
-    return end === at ? make('dot', at + 1) : make('field', end);
+
+  backup(): void {
+    this.peekCount++;
   }
-  if (/[+\-.\d]/.test(c)) return make('literal', numberEnd(text, at));
-  const word = matchEnd(WORD, text, at, false);
-  if (word === at) fail(`unexpected character ${JSON.stringify(c)} in action`, at, at + 1);
-  const name = text.slice(at, word);
-  return make(KEYWORDS.has(name) ? 'keyword' : LITERAL_WORDS.has(name) ? 'literal' : 'identifier', word);
-}
 
-function quotedEnd(text: string, at: number): number {
-  const quote = text[at];
-  for (let i = at + 1; i < text.length && text[i] !== '\n'; i++) {
-    if (text[i] === '\\') i++;
-    else if (text[i] === quote) return i + 1;
+  backup2(t1: Item): void {
+    this.token[1] = t1;
+    this.peekCount = 2;
   }
-  return fail(quote === '"' ? 'unterminated quoted string' : 'unterminated character constant', at, text.length);
-}
 
-/** Go's number syntax; a number glued to letters (`3x`) is refused, as Go does. */
-function numberEnd(text: string, at: number): number {
-  NUMBER.lastIndex = at;
-  const match = NUMBER.exec(text);
-  if (!match || /^[+-]?$/.test(match[0])) fail(`unexpected character ${JSON.stringify(text[at])} in action`, at, at + 1);
-  const end = at + match[0].length;
-  if (/[\p{L}\d_.]/u.test(text[end] ?? '')) fail(`bad number syntax: ${JSON.stringify(text.slice(at, end + 1))}`, at, end + 1);
-  return end;
-}
+  backup3(t2: Item, t1: Item): void {
+    this.token[1] = t1;
+    this.token[2] = t2;
+    this.peekCount = 3;
+  }
 
-function matchEnd(pattern: RegExp, text: string, at: number, optional: boolean): number {
-  pattern.lastIndex = at;
-  const match = pattern.exec(text);
-  return match && (optional || match[0] !== '') ? at + match[0].length : at;
-}
+  peek(): Item {
+    if (this.peekCount > 0) return this.token[this.peekCount - 1]!;
+    this.peekCount = 1;
+    this.token[0] = this.lexer.next();
+    return this.token[0];
+  }
 
-function words(list: string): string[] {
-  return list.trim().split(/\s+/);
+  nextNonSpace(): Item {
+    let item: Item;
+    do item = this.next();
+    while (item.type === 'space');
+    return item;
+  }
+
+  peekNonSpace(): Item {
+    const item = this.nextNonSpace();
+    this.backup();
+    return item;
+  }
+
+  expect(type: ItemType, context: string): Item {
+    const item = this.nextNonSpace();
+    if (item.type !== type) this.unexpected(item, context);
+    return item;
+  }
+
+  expectOneOf(first: ItemType, second: ItemType, context: string): Item {
+    const item = this.nextNonSpace();
+    if (item.type !== first && item.type !== second) this.unexpected(item, context);
+    return item;
+  }
+
+  unexpected(item: Item, context: string): never {
+    return fail(`unexpected ${describe(item)} in ${context}`, item.pos, item.pos + Math.max(item.val.length, 1));
+  }
 }
