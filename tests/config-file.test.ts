@@ -124,6 +124,22 @@ function promtoolAccepts(resource: string, dir: string): void {
   assert.is(run.status, 0, run.stdout + run.stderr);
 }
 
+test('README: the routing example renders what it says', async () => {
+  const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
+  const example = /```yaml\n(# routing\.yaml\n[\s\S]*?)```/.exec(readme)?.[1];
+  assert.ok(example, 'README has the routing.yaml example');
+  await withConfigFile(example as string, async (dir, file) => {
+    const io = streams();
+    assert.is(await main(['render', '--config', file, '--out', join(dir, 'out')], io), 0, io.err_.join('\n'));
+    const alerts = alertsIn(join(dir, 'out/prometheus/spt-alerts.yaml'));
+    assert.equal(alerts.get('SptDown')?.labels, { team: 'pricing', severity: 'critical' });
+    assert.equal(alerts.get('SptEbayQuotaHigh')?.labels, { team: 'ebay', severity: 'warning' });
+    const labels = parse(readFileSync(join(dir, 'out/prometheus/spt-alerts.yaml'), 'utf8')).metadata.labels;
+    assert.not.ok('prometheus' in labels);
+    assert.is(labels.release, 'monitoring');
+  });
+});
+
 test('alert labels Prometheus would refuse, or that belong elsewhere, are refused naming the label', async () => {
   const bad: Array<[string, string, RegExp]> = [
     ['alerts: { SptDown: { labels: { severity: page } } }', 'alerts.SptDown.labels.severity', /alerts\.SptDown\.severity/],

@@ -42,8 +42,8 @@ const evaluate = (code: string, dir = deploy): unknown => {
   return JSON.parse(run.stdout);
 };
 
-const refusal = (code: string): string => {
-  const run = jsonnet(code);
+const refusal = (code: string, dir = deploy): string => {
+  const run = jsonnet(code, dir);
   assert.is.not(run.status, 0, `evaluated although it should have failed: ${code}`);
   return run.stderr;
 };
@@ -71,6 +71,9 @@ jsonnetTest('an sptSelector override fails every output read, naming the key and
     const groups = evaluate(`{ alerts: ${overridden}.prometheusAlerts.groups, rules: ${overridden}.prometheusRules.groups }`, join(dir, 'out'));
     assert.equal(groups, renderedGroups(join(dir, 'out')));
     assert.match(JSON.stringify(groups), 'up{job=\\"spt\\"} == 0');
+    // Overriding that render again: the file to write keeps what it was rendered from.
+    const again = refusal(`(spt + { _config+:: { errorRateThreshold: 0.02 } }).prometheusRules.groups`, join(dir, 'out'));
+    assert.equal(parse(/Write spt\.yaml:\n\n([\s\S]*?)\n\nthen run/.exec(again)?.[1] ?? ''), { sptSelector: 'job="spt"', errorRateThreshold: 0.02 });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
