@@ -17,7 +17,7 @@ import { serializeAll } from './render/serialize.js';
 import { staleFiles, writeAll } from './render/write.js';
 import { sptCatalogue } from './spt/catalogue.js';
 import type { SptConfig } from './spt/config.js';
-import { ALERTS_FILE, RECORDING_RULES_FILE, artifacts, dashboardPath, type Part } from './spt/deploy.js';
+import { ALERTS_FILE, RECORDING_RULES_FILE, artifacts, dashboardPath, renderCommandLine, type Part } from './spt/deploy.js';
 import { DASHBOARD_FILE, sptMixin } from './spt/mixin.js';
 import { consoleIo, type Io } from './io.js';
 import { lintFiles } from './lint.js';
@@ -156,7 +156,11 @@ async function runSteps(mixin: Mixin<SptConfig>, options: Options, io: Io, timer
 
   // With --format json, stdout carries the findings document alone.
   const status = options.format === 'json' ? io.err : io.out;
-  const files = await serializeAll(artifacts(mixin, options.parts));
+  // A customised render's headers name the command that makes it; `check` compares with exactly that.
+  const command = options.config
+    ? renderCommandLine({ config: options.config, ...(options.out !== DEFAULT_OUT ? { out: options.out } : {}), parts: options.parts })
+    : undefined;
+  const files = await serializeAll(artifacts(mixin, options.parts, command));
   timer.lap('format');
   if (options.command === 'check') {
     const code = await compare(options, files, io, status);
@@ -205,7 +209,7 @@ export async function main(argv: string[], io: Io = consoleIo): Promise<number> 
     const options = parse(argv);
     if (options.command === 'lint') return await lint(options, io);
     const timer = stopwatch();
-    const patch = options.config ? await loadConfigFile(options.config) : {};
+    const patch = options.config ? await loadConfigFile(options.config, (warning) => io.err(`warning: ${warning}`)) : {};
     const mixin = sptMixin.withConfig(patch);
     timer.lap('build');
     return await runCommand(mixin, options, io, timer);

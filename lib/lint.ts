@@ -50,6 +50,8 @@ function isOtherKind(doc: unknown): boolean {
 }
 
 const LINTABLE = /\.(?:json|ya?ml)$/i;
+/** jsonnet-bundler's manifests (deploy/ is a jb package): JSON, but no monitoring content. */
+const JSONNET_BUNDLER = /^jsonnetfile(?:\.lock)?\.json$/;
 
 /** A folder stands for the JSON and YAML files under it (noted in `found`), in a stable order. */
 async function expand(path: string, found: Set<string>, inFolder = false): Promise<string[]> {
@@ -61,7 +63,7 @@ async function expand(path: string, found: Set<string>, inFolder = false): Promi
   const entries = await readdir(path, { withFileTypes: true });
   const nested = await Promise.all(
     entries
-      .filter((e) => e.isDirectory() || LINTABLE.test(e.name))
+      .filter((e) => e.isDirectory() || (LINTABLE.test(e.name) && !JSONNET_BUNDLER.test(e.name)))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
       .map((e) => expand(join(path, e.name), found, true)),
   );

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { append, merge } from '../lib/engine/merge.js';
+import { append, configDifference, merge, mergeConfig } from '../lib/engine/merge.js';
 import { Duration, PromqlError, duration, eq, promql, re, regexProblem, VectorSelector, quoteLabelValue } from '../lib/engine/promql.js';
 import { Metric, catalogueOf } from '../lib/engine/catalogue.js';
 import { layout, row, sized } from '../lib/grafana/dashboard.js';
@@ -23,6 +23,33 @@ test('merge: append() adds to an array, and to a missing one as if it were empty
 const isPromqlError = (e: unknown): boolean => e instanceof PromqlError;
 const metric = new Metric('app_requests_total', { type: 'counter', help: 'h', labels: ['code'] }, ['job']);
 const hist = new Metric('app_latency_seconds', { type: 'histogram', help: 'h' }, ['job']);
+
+test('mergeConfig: null removes a key, deep or new; plain merge keeps null as a value', () => {
+  const base: { a: number; labels: Record<string, string> } = { a: 1, labels: { x: 'x', y: 'y' } };
+  assert.equal(mergeConfig(base, { labels: { x: null, z: 'z' } }), { a: 1, labels: { y: 'y', z: 'z' } });
+  assert.equal(mergeConfig(base, { a: null }), { labels: { x: 'x', y: 'y' } });
+  assert.equal(mergeConfig<Record<string, unknown>>(base, { fresh: { keep: 1, drop: null } }), { ...base, fresh: { keep: 1 } });
+  assert.equal(merge<Record<string, unknown>>(base, { a: null }), { a: null, labels: { x: 'x', y: 'y' } });
+});
+
+test('configDifference: the smallest patch that mergeConfig turns the base into the target with', () => {
+  const base = { a: 1, list: [1, 2], labels: { x: 'x', y: 'y' }, deep: { k: { v: 1, w: 2 } } };
+  const targets = [
+    base,
+    { ...base, a: 2 },
+    { ...base, list: [1] },
+    { ...base, labels: { y: 'y', z: 'z' } },
+    { ...base, deep: { k: { v: 1, w: 3 } } },
+    { a: 1, list: [1, 2], labels: {}, deep: { k: { v: 1, w: 2 } } },
+  ];
+  for (const target of targets) {
+    const patch = configDifference(base, target);
+    assert.equal(mergeConfig(base, (patch ?? {}) as never), target, JSON.stringify(target));
+  }
+  assert.is(configDifference(base, structuredClone(base)), undefined);
+  assert.equal(configDifference(base, targets[3]), { labels: { z: 'z', x: null } });
+  assert.equal(configDifference(base, targets[4]), { deep: { k: { w: 3 } } });
+});
 
 test('promql: interpolates selectors, durations, numbers and other expressions', () => {
   const inner = promql`rate(${metric.where(eq('job', 'a'), re('code', '5..'))}[${duration('5m')}])`;

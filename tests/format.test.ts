@@ -8,7 +8,7 @@ import { format } from 'prettier';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { stringify } from 'yaml';
-import { canonicalCommentedJson, canonicalJson, canonicalYaml } from '../lib/render/canonical.js';
+import { canonicalJson, canonicalYaml } from '../lib/render/canonical.js';
 import { serializeAll, type Artifact } from '../lib/render/serialize.js';
 import { scaleMixin } from '../lib/scale/mixin.js';
 import { scaleArtifacts } from '../lib/scale/run.js';
@@ -25,7 +25,7 @@ function handledWithoutPrettier(artifact: Artifact): boolean {
     case 'json':
       return canonicalJson(artifact.data) !== undefined;
     case 'jsonnet':
-      return canonicalCommentedJson(artifact.header, artifact.data) !== undefined;
+      return canonicalJson(artifact.data) !== undefined;
     case 'yaml': {
       const documents = Array.isArray(artifact.data) ? artifact.data : [artifact.data];
       return canonicalYaml(`${artifact.header}\n${documents.map((d) => stringify(d, YAML_OPTIONS)).join('---\n')}`) !== undefined;

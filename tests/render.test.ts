@@ -30,6 +30,7 @@ test('staleness: rendering in memory equals the committed deploy/ files byte for
   assert.equal([...files.keys()].sort(), [
     'grafana/data/spt-overview.json',
     'grafana/kustomization.yaml',
+    'jsonnetfile.json',
     'mixin.libsonnet',
     'prometheus/kustomization.yaml',
     'prometheus/spt-alerts.yaml',

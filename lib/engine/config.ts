@@ -66,8 +66,17 @@ function toConfigError(error: ErrorObject, config: unknown, schema: Schema, expe
     }
     case 'required':
       return new ConfigError([...path, String(params.missingProperty)].join('.'), 'is required');
-    case 'type':
+    case 'type': {
+      if (params.type === 'string' && (typeof value === 'number' || typeof value === 'boolean')) {
+        // YAML reads `30` or `true` as a number or boolean, where the key wants the text.
+        const form = expectedForm(key);
+        return new ConfigError(
+          key,
+          `${describe(value)} is a ${typeof value}, expected a string${form ? ` (${form})` : ''}: quote it, ${path.at(-1)}: "${String(value)}"`,
+        );
+      }
       return new ConfigError(key, `${describe(value)} is not allowed; expected ${String(params.type)}`);
+    }
     case 'enum':
       return new ConfigError(key, `${describe(value)} is not allowed; expected one of: ${(params.allowedValues as unknown[]).join(', ')}`);
     case 'pattern':

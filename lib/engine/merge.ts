@@ -3,6 +3,7 @@
  * recursively, everything else (arrays included) is replaced by `b`'s value. Appending to an array is explicit,
  * with `append(...)`, so a patch never grows a list by accident.
  */
+import { isDeepStrictEqual } from 'node:util';
 
 const APPEND = Symbol('append');
 
@@ -22,6 +23,17 @@ export type Patch<T> = T extends readonly (infer E)[]
     ? { [K in keyof T]?: Patch<T[K]> }
     : T;
 
+/**
+ * A config patch: a `Patch` in which `null` removes a key, as in a JSON merge patch, so a config file can drop a
+ * default label (`ruleLabels: { prometheus: null }`). Output patches keep `null` as a value: Grafana gives it
+ * meaning (a panel's `datasource: null`).
+ */
+export type ConfigPatch<T> = T extends readonly (infer E)[]
+  ? readonly E[] | Append<E>
+  : T extends object
+    ? { [K in keyof T]?: ConfigPatch<T[K]> | null }
+    : T;
+
 function isAppend(value: unknown): value is Append<unknown> {
   return typeof value === 'object' && value !== null && APPEND in value;
 }
@@ -34,6 +46,16 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 
 export function merge<T>(base: T, patch: Patch<T>): T;
 export function merge(base: unknown, patch: unknown): unknown {
+  return mergeWith(base, patch, false);
+}
+
+/** `merge` for configs: a `null` in the patch removes that key. */
+export function mergeConfig<T>(base: T, patch: ConfigPatch<T>): T;
+export function mergeConfig(base: unknown, patch: unknown): unknown {
+  return mergeWith(base, patch, true);
+}
+
+function mergeWith(base: unknown, patch: unknown, nullRemoves: boolean): unknown {
   if (isAppend(patch)) {
     if (!Array.isArray(base)) {
       throw new TypeError(`append() needs an array to append to, found ${base === undefined ? 'nothing' : typeof base}`);
@@ -44,7 +66,23 @@ export function merge(base: unknown, patch: unknown): unknown {
   const out: Record<string, unknown> = { ...base };
   for (const key of Object.keys(patch)) {
     const value = patch[key];
-    setOwn(out, key, Object.hasOwn(base, key) ? merge(base[key], value as never) : stripMarkers(value));
+    if (nullRemoves && value === null) delete out[key];
+    else setOwn(out, key, Object.hasOwn(base, key) ? mergeWith(base[key], value, nullRemoves) : stripMarkers(value, nullRemoves));
+  }
+  return out;
+}
+
+/**
+ * The smallest config patch that `mergeConfig` turns `base` into `target` with: changed values, `null` for
+ * removed keys, objects recursed into, arrays replaced whole; undefined when they are equal.
+ */
+export function configDifference(base: unknown, target: unknown): unknown {
+  if (isDeepStrictEqual(base, target)) return undefined;
+  if (!isPlainObject(base) || !isPlainObject(target)) return target;
+  const out: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(target), ...Object.keys(base)])) {
+    const change = Object.hasOwn(target, key) ? configDifference(base[key], target[key]) : null;
+    if (change !== undefined) setOwn(out, key, change);
   }
   return out;
 }
@@ -59,15 +97,21 @@ function setOwn(target: Record<string, unknown>, key: string, value: unknown): v
 
 /**
  * A patch field with nothing under it yet still may carry `append` markers deeper down; they start from [].
+ * For a config, `null`s there remove nothing and are dropped.
  * Objects without markers are taken as they are, as merge takes the untouched parts of `base`.
  */
-function stripMarkers(value: unknown): unknown {
+function stripMarkers(value: unknown, nullRemoves: boolean): unknown {
   if (isAppend(value)) return [...value[APPEND]];
   if (!isPlainObject(value)) return value;
   let out: Record<string, unknown> | undefined;
   for (const key of Object.keys(value)) {
     const field = value[key];
-    const stripped = stripMarkers(field);
+    if (nullRemoves && field === null) {
+      out ??= { ...value };
+      delete out[key];
+      continue;
+    }
+    const stripped = stripMarkers(field, nullRemoves);
     if (stripped !== field) {
       out ??= { ...value };
       setOwn(out, key, stripped);

@@ -4,7 +4,7 @@
  * re-evaluating the content whenever the config changes.
  */
 import type { Dashboard } from '@grafana/schema';
-import { merge, type Patch } from './merge.js';
+import { merge, mergeConfig, type ConfigPatch, type Patch } from './merge.js';
 
 export interface Rule {
   record?: string;
@@ -35,8 +35,11 @@ export interface MixinOutputs {
 
 export interface Mixin<C> extends Readonly<MixinOutputs> {
   readonly _config: Readonly<C>;
-  /** A new mixin with the config patched; all content is rebuilt from it, earlier `extend` patches re-applied. */
-  withConfig(patch: Patch<C>): Mixin<C>;
+  /**
+   * A new mixin with the config patched (`null` removes a key); all content is rebuilt from it, earlier `extend`
+   * patches re-applied.
+   */
+  withConfig(patch: ConfigPatch<C>): Mixin<C>;
   /**
    * A new mixin with a patch merged into its outputs, Jsonnet `+:` style. A function receives the outputs as
    * they stand (Jsonnet's `super`) and the config (`self._config`), and returns the patch: for edits that depend
@@ -86,7 +89,7 @@ function instantiate<C>(definition: MixinDefinition<C>, config: C, patches: read
     get prometheusAlerts() {
       return built().prometheusAlerts;
     },
-    withConfig: (patch) => derived(instantiate(definition, merge(config, patch), patches)),
+    withConfig: (patch) => derived(instantiate(definition, mergeConfig(config, patch), patches)),
     extend: (patch) => derived(instantiate(definition, config, [...patches, patch])),
   };
 }

@@ -84,14 +84,6 @@ function columns(text: string): number | undefined {
   return /^[\x20-\x7e\u00a0-\u02ff]*$/.test(text) ? text.length : undefined;
 }
 
-/** A comment header followed by JSON, as prettier's `json` parser prints a `.libsonnet` file. */
-export function canonicalCommentedJson(header: string, value: unknown): string | undefined {
-  const lines = header.split('\n');
-  if (!lines.every((line) => /^\/\/(?: [\x20-\x7e]*[\x21-\x7e])?$/.test(line))) return undefined;
-  const json = canonicalJson(value);
-  return json === undefined ? undefined : `${header}\n${json}`;
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // YAML: the text of yaml's stringify (block style, lineWidth 0) is already prettier's whenever every line is
 // one of a few simple forms. The test checks this claim against prettier on generated documents.

@@ -5,13 +5,13 @@
  * depends on time, locale or the machine.
  */
 import { stringify } from 'yaml';
-import { canonicalCommentedJson, canonicalJson, canonicalYaml } from './canonical.js';
+import { canonicalJson, canonicalYaml } from './canonical.js';
 
 export type Artifact =
   | { path: string; format: 'json'; data: unknown }
   | { path: string; format: 'yaml'; data: unknown; header: string }
-  /** JSON is valid Jsonnet; the header comment is what makes it a generated library rather than data. */
-  | { path: string; format: 'jsonnet'; data: unknown; header: string }
+  /** Jsonnet `code` that ends in a call taking the data: the file is the code, the data as JSON, and `)`. */
+  | { path: string; format: 'jsonnet'; code: string; data: unknown }
   | { path: string; format: 'text'; text: string };
 
 const YAML_OPTIONS = {
@@ -39,11 +39,11 @@ export async function serialize(artifact: Artifact, options: SerializeOptions = 
       const text = `${artifact.header}\n${documents.map((d) => stringify(d, YAML_OPTIONS)).join('---\n')}`;
       return (fast ? canonicalYaml(text) : undefined) ?? prettier(text, 'yaml', artifact.path);
     }
-    case 'jsonnet':
-      return (
-        (fast ? canonicalCommentedJson(artifact.header, artifact.data) : undefined) ??
-        prettier(`${artifact.header}\n${JSON.stringify(artifact.data, null, 2)}`, 'json', artifact.path)
-      );
+    case 'jsonnet': {
+      const json =
+        (fast ? canonicalJson(artifact.data) : undefined) ?? (await prettier(JSON.stringify(artifact.data, null, 2), 'json', artifact.path));
+      return `${artifact.code}${json.trimEnd()})\n`;
+    }
     case 'text':
       return artifact.text;
   }

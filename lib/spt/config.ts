@@ -21,6 +21,11 @@ export interface AlertTuning {
    */
   for: string;
   severity: AlertSeverity;
+  /**
+   * Labels added to the alert, for routing in Alertmanager, e.g. `{ team: 'pricing' }`: Prometheus label names,
+   * non-empty values, written as they are (a `{{` is not templated). `severity` is the key above, not a label here.
+   */
+  labels?: Record<string, string>;
 }
 
 export interface SptConfig {
@@ -54,7 +59,10 @@ export interface SptConfig {
    * @minimum 0
    */
   extractionFailureRateThreshold: number;
-  /** `for` duration and severity of each alert, e.g. `{ SptDown: { for: '5m' } }` to wait longer. */
+  /**
+   * `for` duration, severity and extra labels of each alert, e.g. `{ SptDown: { for: '5m' } }` to wait longer,
+   * `{ SptDown: { labels: { team: 'pricing' } } }` to route it.
+   */
   alerts: Record<SptAlertName, AlertTuning>;
   /**
    * Metadata labels of both PrometheusRule resources; match them to your Prometheus's `ruleSelector`.

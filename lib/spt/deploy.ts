@@ -1,9 +1,10 @@
 /** Where the SPT mixin's outputs land under deploy/, and the Kustomize entry points that ship them. */
+import { configDifference } from '../engine/merge.js';
 import type { Mixin } from '../engine/mixin.js';
 import { prometheusRule } from '../prometheus/rules.js';
 import { dashboardsKustomization, resourcesKustomization } from '../render/kustomize.js';
 import type { Artifact } from '../render/serialize.js';
-import type { SptConfig } from './config.js';
+import { defaultConfig, type SptConfig } from './config.js';
 import { renderText } from './context.js';
 
 export const RECORDING_RULES_FILE = 'prometheus/spt-recording-rules.yaml';
@@ -16,9 +17,13 @@ export type Part = 'dashboards' | 'rules';
 /** Where the content comes from, for the generated-file headers. */
 const SOURCE = 'lib/spt and templates/';
 
-export function artifacts(mixin: Mixin<SptConfig>, parts: readonly Part[] = ['dashboards', 'rules']): Artifact[] {
+/**
+ * Every file of a render. `command` is the command line that made it, for a customised render: its headers name
+ * it, so whoever finds the files knows how to make them again.
+ */
+export function artifacts(mixin: Mixin<SptConfig>, parts: readonly Part[] = ['dashboards', 'rules'], command?: string): Artifact[] {
   const config = mixin._config;
-  const header = renderText('header', { comment: '#', source: SOURCE });
+  const header = renderText('header', { comment: '#', source: SOURCE, command });
   const out: Artifact[] = [];
   if (parts.includes('dashboards')) {
     const files = Object.keys(mixin.grafanaDashboards).sort();
@@ -45,17 +50,48 @@ export function artifacts(mixin: Mixin<SptConfig>, parts: readonly Part[] = ['da
     );
   }
   if (parts.includes('dashboards') && parts.includes('rules')) {
-    // Everything as rendered, for Jsonnet aggregators: `(import 'mixin.libsonnet').prometheusAlerts` etc.
-    out.push({
-      path: 'mixin.libsonnet',
-      format: 'jsonnet',
-      header: renderText('header', { comment: '//', source: SOURCE }),
-      data: {
-        grafanaDashboards: mixin.grafanaDashboards,
-        prometheusRules: mixin.prometheusRules,
-        prometheusAlerts: mixin.prometheusAlerts,
+    out.push(
+      {
+        path: 'mixin.libsonnet',
+        format: 'jsonnet',
+        code: renderText('mixin.libsonnet', { header: renderText('header', { comment: '//', source: SOURCE, command }) }),
+        data: {
+          configFile: configDifference(defaultConfig, config) ?? {},
+          resourceKeys: RESOURCE_KEYS,
+          _config: config,
+          grafanaDashboards: mixin.grafanaDashboards,
+          prometheusRules: mixin.prometheusRules,
+          prometheusAlerts: mixin.prometheusAlerts,
+        },
       },
-    });
+      // Makes the folder a jsonnet-bundler package (`jb install github.com/donaldgifford/spt-mixin/deploy@main`).
+      { path: 'jsonnetfile.json', format: 'json', data: JSONNETFILE },
+    );
   }
   return out;
+}
+
+/**
+ * Config keys that only the Kubernetes resources of the YAML render read (the PrometheusRules' and the dashboard
+ * ConfigMap's labels): mixin.libsonnet's outputs do not depend on them, so it lets an aggregator override them.
+ */
+export const RESOURCE_KEYS: readonly (keyof SptConfig)[] = ['ruleLabels', 'grafanaDashboardLabels'];
+
+/** jsonnet-bundler's v1 format; the rendered mixin needs no other Jsonnet package. */
+const JSONNETFILE = { version: 1, dependencies: [], legacyImports: true };
+
+/** The render command for a config file as a consumer types it, each argument quoted for a POSIX shell when needed. */
+export function renderCommandLine(options: { config: string; out?: string; parts: readonly Part[] }): string {
+  const args = [
+    'render',
+    '--config',
+    options.config,
+    ...(options.out !== undefined ? ['--out', options.out] : []),
+    ...(options.parts.length === 1 ? ['--only', ...options.parts] : []),
+  ];
+  return ['npx', 'spt-mixin', ...args.map(shellWord)].join(' ');
+}
+
+function shellWord(text: string): string {
+  return /^[\w./:=@%+,-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 }

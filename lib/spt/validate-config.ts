@@ -1,7 +1,7 @@
 /**
  * The SPT config's door: the generated schema (types, ranges, forms, no unknown keys), then what a schema
- * cannot say: the selector must parse as PromQL matchers, the warning level must sit below the limit, and
- * Kubernetes labels must be labels Kubernetes accepts.
+ * cannot say: the selector must parse as PromQL matchers, the warning level must sit below the limit,
+ * Kubernetes labels must be labels Kubernetes accepts and alert labels labels Prometheus accepts.
  */
 import { ConfigError, assertSchema, describe, type JsonSchema } from '../engine/config.js';
 import { PromqlError, dashboardDuration } from '../engine/promql.js';
@@ -13,6 +13,8 @@ import validate from './schema/config-validator.js';
 // Kubernetes: an optional DNS-subdomain prefix and a name of at most 63 characters; values at most 63 characters.
 const LABEL_KEY = /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+// Prometheus's label names; `__` starts the names it reserves for itself.
+const PROMETHEUS_LABEL = /^(?!__)[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /** What each pattern of the schema (see the annotations in config.ts) stands for, for error messages. */
 function expectedForm(key: string): string | undefined {
@@ -41,6 +43,7 @@ export function validateSptConfig(config: SptConfig): void {
     throw new ConfigError('sptSelector', 'is empty; give at least one matcher, e.g. job="server-price-tracker", so the rules see SPT only');
   }
   promqlValue('rateInterval', () => dashboardDuration(config.rateInterval));
+  validateAlertLabels(config);
   for (const key of ['ruleLabels', 'grafanaDashboardLabels'] as const) {
     for (const [name, value] of Object.entries(config[key])) {
       if (!LABEL_KEY.test(name) || name.length > 316) {
@@ -49,6 +52,21 @@ export function validateSptConfig(config: SptConfig): void {
       if (!LABEL_VALUE.test(value)) {
         throw new ConfigError(`${key}.${name}`, `${describe(value)} is not a valid Kubernetes label value (at most 63 of [A-Za-z0-9-_.], alphanumeric at both ends)`);
       }
+    }
+  }
+}
+
+/** Extra alert labels: names Prometheus accepts, not the ones the alert already sets, and a value each. */
+function validateAlertLabels(config: SptConfig): void {
+  for (const [alert, { labels = {} }] of Object.entries(config.alerts)) {
+    for (const [name, value] of Object.entries(labels)) {
+      const key = `alerts.${alert}.labels.${name}`;
+      if (name === 'severity') throw new ConfigError(key, `set the severity with alerts.${alert}.severity, not as a label`);
+      if (name === 'alertname') throw new ConfigError(key, 'Prometheus sets alertname to the alert\'s name; choose another label name');
+      if (!PROMETHEUS_LABEL.test(name)) {
+        throw new ConfigError(key, 'is not a valid Prometheus label name (a letter or _, then letters, digits and _; not starting with __)');
+      }
+      if (value === '') throw new ConfigError(key, 'is empty; give a value, or null to remove the label');
     }
   }
 }

@@ -1,6 +1,6 @@
 /**
- * The one place SPT alerts get their cross-cutting fields: tuning (`for`, severity) from the config, summary and
- * description from templates/alerts, and the runbook link from the config's URL pattern.
+ * The one place SPT alerts get their cross-cutting fields: tuning (`for`, severity, extra labels) from the config,
+ * summary and description from templates/alerts, and the runbook link from the config's URL pattern.
  */
 import type { Rule } from '../../engine/mixin.js';
 import { duration, formatMatchers, promql, type Expr } from '../../engine/promql.js';
@@ -14,7 +14,7 @@ import { percent, type Context } from '../context.js';
 export const COUNTER_WINDOW = duration('5m');
 
 export function sptAlert(ctx: Context, alert: SptAlertName, expr: Expr): Rule {
-  const { for: forDuration, severity } = ctx.config.alerts[alert];
+  const { for: forDuration, severity, labels = {} } = ctx.config.alerts[alert];
   const data = {
     config: ctx.config,
     alert,
@@ -31,6 +31,8 @@ export function sptAlert(ctx: Context, alert: SptAlertName, expr: Expr): Rule {
     summary: ctx.text(`alerts/${alert}.summary`, data),
     description: ctx.text(`alerts/${alert}.description`, data),
     runbookUrl: ctx.text('alerts/runbook_url', data),
+    // Prometheus expands templates in alert label values too; config text must arrive as written.
+    labels: Object.fromEntries(Object.entries(labels).map(([name, value]) => [name, goTemplateLiteral(value)])),
   });
 }
 
