@@ -4,7 +4,7 @@
  * description, runbook, naming) are errors for our output and warnings for foreign files.
  */
 import { isLabelName, isMetricName } from '../engine/promql.js';
-import type { Finding, Location, Severity } from './finding.js';
+import { finding, type Finding, type Location, type RuleId, type Severity } from './finding.js';
 import { checkExpr } from './promql.js';
 import type { Catalogue } from '../engine/catalogue.js';
 import { parsePromql, selectorsOf, type ParsedPromql } from './promql-parse.js';
@@ -83,11 +83,11 @@ export function checkRuleFile(groups: unknown, options: RuleCheckOptions): Findi
   return context.findings;
 }
 
-function push(context: Context, severity: Severity, rule: string, message: string, location: Location, hint: string): void {
-  context.findings.push({ severity, rule, message, location, hint });
+function push(context: Context, severity: Severity, rule: RuleId, message: string, location: Location, hint: string): void {
+  context.findings.push(finding(rule, severity, message, location, hint));
 }
 
-function convention(context: Context, rule: string, message: string, location: Location, hint: string): void {
+function convention(context: Context, rule: RuleId, message: string, location: Location, hint: string): void {
   push(context, context.options.conventionSeverity, rule, message, location, hint);
 }
 
