@@ -6,13 +6,13 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { LineCounter, parseAllDocuments, parseDocument, type Document } from 'yaml';
+import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import type { Catalogue } from './engine/catalogue.js';
 import { checkDashboard } from './check/dashboard.js';
 import { finding, type Finding, type Location, type RuleId } from './check/finding.js';
 import { checkDashboardQueries } from './check/queries.js';
 import { checkRuleFile } from './check/rules.js';
-import { locator, type Locator } from './lint/positions.js';
+import { jsonLocator, locator, type Locator } from './lint/positions.js';
 
 type Doc = Record<string, unknown>;
 
@@ -25,6 +25,8 @@ export interface LintProfile {
   alertPrefix?: string;
   /** Every panel and query must use this datasource uid. */
   datasourceUid?: string;
+  /** Recording rules loaded beside this file even when not linted with it, e.g. the mixin's own. */
+  recorded?: readonly string[];
 }
 
 const FOREIGN: LintProfile = { strict: false };
@@ -149,10 +151,7 @@ function loadJson(file: string, text: string): Loaded {
   }
   let locate: Locator | undefined;
   const lazy: Locator = (pointer, within) => {
-    if (locate === undefined) {
-      const lines = new LineCounter();
-      locate = locator(parseDocument(text, { lineCounter: lines, uniqueKeys: false }), lines, text);
-    }
+    locate ??= jsonLocator(text);
     return locate(pointer, within);
   };
   return { file, docs: [doc], findings: [], locate: () => lazy };
@@ -246,7 +245,7 @@ function lintRules(groups: unknown, groupsPath: string, ctx: DocumentContext): D
     groupsPath,
     conventionSeverity: profile.strict ? 'error' : 'warning',
     checkExpressions: true,
-    recordedElsewhere: ctx.recorded,
+    recordedElsewhere: [...ctx.recorded, ...(profile.recorded ?? [])],
     ...(profile.catalogue ? { catalogue: profile.catalogue } : {}),
     ...(profile.alertPrefix ? { alertPrefix: profile.alertPrefix } : {}),
   });
