@@ -65,7 +65,7 @@ export async function lintGate(options: LintGateOptions, io: Io): Promise<number
     io.out([
       ...shown.map(formatFinding),
       ...exclusions.filter((e) => e.used > 0).map((e) => `excluded ${e.used} x ${describeExclusion(e)}: ${e.reason}`),
-      `checked ${summary.files} file(s), ${summary.documents} document(s): ${formatCounts(summary)}${excluded > 0 ? `, ${excluded} excluded` : ''}`,
+      `${summary.files} file(s) read, ${summary.documents} document(s) checked: ${formatCounts(summary)}${excluded > 0 ? `, ${excluded} excluded` : ''}`,
     ].join('\n'));
   }
   if (tooMany) io.err(`error: ${summary.warnings} warning(s), more than --max-warnings ${maxWarnings}`);
