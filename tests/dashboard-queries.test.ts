@@ -38,6 +38,12 @@ test('Loki queries are checked as LogQL, however the datasource says loki', () =
   }
 });
 
+test('LogQL with Grafana\'s Loki variables: $__auto as a range', () => {
+  for (const expr of ['sum(count_over_time({job="mysql"} |= "duration" [$__auto]))', 'rate({job="x"}[${__auto}])']) {
+    assert.equal(foreign(dashboard([panel(1, [target(expr, { datasource: LOKI })])])), [], expr);
+  }
+});
+
 test('a LogQL query is not read as PromQL, and PromQL still is', () => {
   assert.equal(foreign(dashboard([panel(1, [target('{job="x"} |= "error"', { datasource: LOKI })])])), []);
   assert.equal(summary(foreign(dashboard([panel(1, [target('{job="x"} |= "error"')])]))), ['error promql/syntax /panels/0/targets/0/expr']);

@@ -49,6 +49,7 @@ export const RULE_IDS = [
   'rules/record-name',
   'rules/undefined-record',
   'rules/template',
+  'rules/comparison',
   'lint/read',
   'lint/empty',
   'lint/parse',

@@ -7,8 +7,11 @@ import { parser } from '@grafana/lezer-logql';
 import { finding, type Finding, type Location } from './finding.js';
 import { substituteGrafanaVariables } from './promql-parse.js';
 
+/** Grafana's Loki-only `$__auto` range (the step, or the whole range for instant queries), as a same-length duration. */
+const AUTO = /\$__auto\b|\$\{__auto\}/g;
+
 export function checkLogql(expr: string, location: Location): Finding[] {
-  const text = substituteGrafanaVariables(expr);
+  const text = substituteGrafanaVariables(expr.replace(AUTO, (v) => `${'1'.repeat(v.length - 1)}s`));
   let error: { from: number; to: number } | undefined;
   parser.parse(text).iterate({
     enter: (node) => {

@@ -10,6 +10,7 @@ import type { Catalogue } from '../engine/catalogue.js';
 import { parsePromql, selectorsOf, type ParsedPromql } from './promql-parse.js';
 import { exprType } from './promql-types.js';
 import { templateProblem } from './go-template.js';
+import { alertConditionFindings } from './alert-condition.js';
 import { isDurationSyntax } from '../engine/promql.js';
 
 export interface RuleCheckOptions {
@@ -312,6 +313,7 @@ function checkRule(rule: RuleRead, recorded: ReadonlySet<string>, context: Conte
     durationField(rule.fields, 'keep_firing_for', rule.location, context);
     severity(rule, context);
     annotationConventions(rule, context);
+    context.findings.push(...alertConditionFindings(rule.expr, rule.location));
     // Recording rules' labels are copied verbatim; only alerts expand templates.
     templates(rule, context);
   }
