@@ -39,6 +39,7 @@ export interface ExclusionsRead {
 }
 
 const SCOPE_KEYS = ['file', 'group', 'alert', 'dashboard', 'panel'] as const;
+type ScopeKey = (typeof SCOPE_KEYS)[number];
 const KEYS = new Set(['rule', 'reason', ...SCOPE_KEYS]);
 
 export class ExclusionsFileError extends Error {}
@@ -80,14 +81,10 @@ function entry(value: unknown, origin: Location, read: ExclusionsRead): void {
   if (rule === undefined) return;
   const reason = typeof fields.reason === 'string' ? fields.reason.trim() : '';
   if (reason === '') return bad(`the exclusion of ${rule} gives no reason`, 'add reason: why this finding is acceptable, so nobody has to guess later');
-  const exclusion: Exclusion = { rule, reason, origin, used: 0 };
-  for (const key of SCOPE_KEYS) {
-    const scope = fields[key];
-    if (scope === undefined) continue;
-    if (typeof scope === 'string' || (key === 'panel' && typeof scope === 'number')) (exclusion as unknown as Record<string, unknown>)[key] = scope;
-    else return bad(`${key} of the exclusion of ${rule} is not a ${key === 'panel' ? 'title or id' : 'name'}`, `give ${key} as a string`);
-  }
-  read.exclusions.push(exclusion);
+  const wrong = SCOPE_KEYS.find((key) => fields[key] !== undefined && typeof fields[key] !== 'string' && !(key === 'panel' && typeof fields[key] === 'number'));
+  if (wrong) return bad(`${wrong} of the exclusion of ${rule} is not a ${wrong === 'panel' ? 'title or id' : 'name'}`, `give ${wrong} as a string`);
+  const scope = Object.fromEntries(SCOPE_KEYS.flatMap((key) => (fields[key] === undefined ? [] : [[key, fields[key]]]))) as Pick<Exclusion, ScopeKey>;
+  read.exclusions.push({ rule, reason, origin, used: 0, ...scope });
 }
 
 function ruleOf(value: unknown, origin: Location, read: ExclusionsRead): RuleId | undefined {
