@@ -89,6 +89,8 @@ function parse(argv: string[]): Options {
   const command = COMMANDS.find((c) => c === positionals[0]);
   if (!command) throw new UsageError(positionals[0] === undefined ? 'no command given' : `unknown command "${positionals[0]}"`);
   if (command !== 'lint' && positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+  const lintOnly = (['max-warnings', 'rule', 'exclusions', 'quiet'] as const).find((flag) => values[flag] !== undefined && values[flag] !== false);
+  if (command !== 'lint' && lintOnly) throw new UsageError(`--${lintOnly} is an option of lint only`);
   if (values.format !== 'text' && values.format !== 'json') {
     throw new UsageError(`invalid value for --format (${values.format}); expected one of: text, json`);
   }

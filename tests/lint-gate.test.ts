@@ -54,6 +54,7 @@ test('--max-warnings N: more than N warnings fails, as in ESLint', async () => {
   const bad = await lint(rules, '--max-warnings', 'few');
   assert.is(bad.code, 2);
   assert.match(bad.err, /^error: --max-warnings few: expected a whole number/);
+  assert.is(await main(['validate', '--max-warnings', '0'], { out: () => {}, err: () => {} }), 2, 'a lint option elsewhere is bad usage');
 });
 
 test('--rule ID=LEVEL changes one rule\'s severity; an unknown id is bad usage', async () => {
