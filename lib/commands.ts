@@ -3,7 +3,6 @@
  * them in-process. Exit codes: 0 clean, 1 findings or stale output, 2 bad usage, bad config or a failed write.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { hasErrors, type Finding } from './check/finding.js';
 import { checkMixin } from './check/mixin.js';
@@ -18,9 +17,10 @@ import { staleFiles, writeAll } from './render/write.js';
 import { sptCatalogue } from './spt/catalogue.js';
 import type { SptConfig } from './spt/config.js';
 import { ALERTS_FILE, RECORDING_RULES_FILE, artifacts, dashboardPath, renderCommandLine, type Part } from './spt/deploy.js';
-import { DASHBOARD_FILE, sptMixin } from './spt/mixin.js';
+import { sptMixin } from './spt/mixin.js';
 import { consoleIo, type Io } from './io.js';
-import { lintFiles } from './lint.js';
+import { lintGate } from './lint/gate.js';
+import { ownFiles, sptLintProfile } from './spt/lint-profile.js';
 import { projectDir } from './paths.js';
 import { stopwatch, type Stopwatch } from './stopwatch.js';
 
@@ -32,13 +32,17 @@ class UsageError extends Error {}
 class HelpRequested extends Error {}
 
 export const USAGE = `usage: spt-mixin <render|validate|check> [--config FILE] [--out DIR] [--only dashboards|rules] [--format text|json]
-       spt-mixin lint [FILE...] [--format text|json]
+       spt-mixin lint [FILE...] [--format text|json] [--max-warnings N] [--rule ID=off|info|warning|error]... [--exclusions FILE] [--quiet] [--out DIR] [--config FILE]
   render    check the mixin and write every artifact into DIR (default: deploy/), all files or none
   validate  check the mixin and write nothing
   check     compare what render would write with DIR; exit 1 and show a diff when stale
   lint      check dashboards, ConfigMaps, rule files and PrometheusRules from anywhere (default: deploy/)
   --config FILE  YAML or JSON file of _config keys to override (see README, Configuration)
   --only PART    only dashboards, or only rules (default: both)
+  --max-warnings N     lint fails on more than N warnings
+  --rule ID=LEVEL      change one rule's severity (off, info, warning, error); repeatable
+  --exclusions FILE    YAML list of {rule, reason, file|group|alert|dashboard|panel} findings to accept
+  --quiet              list errors only
   --timings      print how long building, checking and writing took, on stderr`;
 
 interface Options {
@@ -50,6 +54,7 @@ interface Options {
   parts: Part[];
   /** Print each step's duration on stderr. */
   timings?: boolean;
+  lint: { maxWarnings?: string; rules: string[]; exclusions?: string; quiet: boolean };
 }
 
 const COMMANDS = ['render', 'validate', 'check', 'lint'] as const;
@@ -67,6 +72,10 @@ function readArgs(argv: string[]) {
         format: { type: 'string', default: 'text' },
         timings: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
+        'max-warnings': { type: 'string' },
+        rule: { type: 'string', multiple: true },
+        exclusions: { type: 'string' },
+        quiet: { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -80,6 +89,8 @@ function parse(argv: string[]): Options {
   const command = COMMANDS.find((c) => c === positionals[0]);
   if (!command) throw new UsageError(positionals[0] === undefined ? 'no command given' : `unknown command "${positionals[0]}"`);
   if (command !== 'lint' && positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+  const lintOnly = (['max-warnings', 'rule', 'exclusions', 'quiet'] as const).find((flag) => values[flag] !== undefined && values[flag] !== false);
+  if (command !== 'lint' && lintOnly) throw new UsageError(`--${lintOnly} is an option of lint only`);
   if (values.format !== 'text' && values.format !== 'json') {
     throw new UsageError(`invalid value for --format (${values.format}); expected one of: text, json`);
   }
@@ -94,6 +105,12 @@ function parse(argv: string[]): Options {
     ...(values.config !== undefined ? { config: values.config } : {}),
     parts: part ? [part] : [...PARTS],
     timings: values.timings ?? false,
+    lint: {
+      ...(values['max-warnings'] !== undefined ? { maxWarnings: values['max-warnings'] } : {}),
+      rules: values.rule ?? [],
+      ...(values.exclusions !== undefined ? { exclusions: values.exclusions } : {}),
+      quiet: values.quiet ?? false,
+    },
   };
 }
 
@@ -113,12 +130,11 @@ function report(findings: readonly Finding[], options: Options, io: Io): void {
   }
 }
 
-/** Without files, lints what render wrote: the project's own output read back as a stranger would. */
+/** Without files, lints what render wrote; the project's own files get every check `validate` applies. */
 async function lint(options: Options, io: Io): Promise<number> {
-  const own = [dashboardPath(DASHBOARD_FILE), RECORDING_RULES_FILE, ALERTS_FILE].map((f) => join(options.out, f));
-  const findings = await lintFiles(options.files.length > 0 ? options.files : own);
-  report(findings, options, io);
-  return hasErrors(findings) ? 1 : 0;
+  const mixin = sptMixin.withConfig(options.config ? await loadConfigFile(options.config, (warning) => io.err(`warning: ${warning}`)) : {});
+  const files = options.files.length > 0 ? options.files : ownFiles(options.out);
+  return lintGate({ ...options.lint, files, format: options.format, profile: sptLintProfile(mixin, options.out) }, io);
 }
 
 export class ChecksFailed extends Error {

@@ -1,26 +1,63 @@
 /**
- * Lints files this project did not generate: dashboards (JSON, or inside ConfigMaps and ConfigMapLists),
- * Prometheus rule files and PrometheusRule resources, in single- or multi-document YAML. Without a catalogue
- * for foreign metrics the catalogue checks are skipped; conventions and Grafana's legacy shapes are warnings.
+ * Lints files: dashboards (JSON, or inside ConfigMaps and ConfigMapLists), Prometheus rule files and
+ * PrometheusRule resources, in single- or multi-document YAML. Each file is checked with its profile: foreign
+ * files without a catalogue, conventions and Grafana's legacy shapes as warnings; files a mixin knows as its own
+ * output with every check its validation applies.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import type { Catalogue } from './engine/catalogue.js';
 import { checkDashboard } from './check/dashboard.js';
-import type { Finding, Location } from './check/finding.js';
+import { finding, type Finding, type Location, type RuleId } from './check/finding.js';
 import { checkDashboardQueries } from './check/queries.js';
 import { checkRuleFile } from './check/rules.js';
+import { jsonLocator, locator, type Locator } from './lint/positions.js';
 
 type Doc = Record<string, unknown>;
 
+/** How one file is checked. */
+export interface LintProfile {
+  /** Every finding Grafana or Prometheus would tolerate is an error too: the file is a mixin's own output. */
+  strict: boolean;
+  catalogue?: Catalogue;
+  /** Alert names must start with it. */
+  alertPrefix?: string;
+  /** Every panel and query must use this datasource uid. */
+  datasourceUid?: string;
+  /** Recording rules loaded beside this file even when not linted with it, e.g. the mixin's own. */
+  recorded?: readonly string[];
+}
+
+const FOREIGN: LintProfile = { strict: false };
+
+export interface LintOptions {
+  /** The profile of a file; undefined for a foreign one. */
+  profile?: (file: string) => LintProfile | undefined;
+}
+
+/** One file as read: its documents, with what maps a pointer to a line. */
+export interface LintedFile {
+  file: string;
+  /** Documents that were dashboards or rule files, which the checks ran on. */
+  checked: number;
+  findings: Finding[];
+  /** The YAML text, for in-file exclusion comments; undefined for JSON and unreadable files. */
+  yaml?: { text: string; docs: Document.Parsed[]; lines: LineCounter };
+}
+
 const isObject = (value: unknown): value is Doc => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function problem(file: string, rule: string, message: string, hint: string, extra: Partial<Location> = {}): Finding {
-  return { severity: 'error', rule, message, hint, location: { file, ...extra } };
+function problem(file: string, rule: RuleId, message: string, hint: string, extra: Partial<Location> = {}): Finding {
+  return finding(rule, 'error', message, { file, ...extra }, hint);
 }
 
 const EXPECTED =
   'a Grafana dashboard (JSON with panels), a ConfigMap or ConfigMapList holding dashboards, a Prometheus rule file (groups) or a PrometheusRule resource';
+
+export async function lintFiles(paths: readonly string[], options: LintOptions = {}): Promise<Finding[]> {
+  return (await lintEach(paths, options)).flatMap((f) => f.findings);
+}
 
 /**
  * Lints files together: a recording rule defined in one of them counts as defined for all, as when they are
@@ -28,18 +65,40 @@ const EXPECTED =
  * kinds (a Kustomization, a ConfigMap without dashboards) are passed over, while a file named on its own must be
  * one of the kinds lint reads.
  */
-export async function lintFiles(paths: readonly string[]): Promise<Finding[]> {
+export async function lintEach(paths: readonly string[], options: LintOptions = {}): Promise<LintedFile[]> {
   const found = new Set<string>();
   const files = (await Promise.all(paths.map((path) => expand(path, found)))).flat();
   const loaded = await Promise.all(files.map(load));
   const recorded = loaded.flatMap(({ docs }) => docs.flatMap(recordedNames));
-  return loaded.flatMap(({ file, docs, findings }) => [
-    ...findings,
-    ...docs
-      .map((doc, index) => ({ doc, path: docs.length > 1 ? `/${index}` : '' }))
-      .filter(({ doc }) => !(found.has(file) && isOtherKind(doc)))
-      .flatMap(({ doc, path }) => lintDocument(doc, file, path, recorded)),
-  ]);
+  return loaded.map((file) => lintLoaded(file, found.has(file.file), recorded, options.profile?.(file.file) ?? FOREIGN));
+}
+
+interface Loaded {
+  file: string;
+  docs: unknown[];
+  findings: Finding[];
+  /** Where each document's pointers sit in the text. */
+  locate: (index: number) => Locator | undefined;
+  yaml?: LintedFile['yaml'];
+}
+
+function lintLoaded(loaded: Loaded, inFolder: boolean, recorded: readonly string[], profile: LintProfile): LintedFile {
+  const { file, docs } = loaded;
+  let checked = 0;
+  const findings = docs.flatMap((doc, index) => {
+    if (inFolder && isOtherKind(doc)) return [];
+    const locate = loaded.locate(index);
+    const result = lintDocument(doc, { file, recorded, profile, locate });
+    checked += result.checked;
+    const prefix = docs.length > 1 ? `/${index}` : '';
+    return result.findings.map((f) => {
+      if (f.location.file !== file) return f;
+      const at = f.location.line === undefined && locate ? locate(f.location.path ?? '', f.location.position) : undefined;
+      const path = f.location.path === undefined ? undefined : `${prefix}${f.location.path}`;
+      return { ...f, location: { ...f.location, ...(path === undefined ? {} : { path }), ...(at ? { line: at.line, column: at.column } : {}) } };
+    });
+  });
+  return { file, checked, findings: [...loaded.findings, ...findings], ...(loaded.yaml ? { yaml: loaded.yaml } : {}) };
 }
 
 /** A Kubernetes object lint has nothing to say about. */
@@ -70,17 +129,67 @@ async function expand(path: string, found: Set<string>, inFolder = false): Promi
   return nested.flat();
 }
 
-async function load(file: string): Promise<{ file: string; docs: unknown[]; findings: Finding[] }> {
+const unreadable = (file: string, findings: Finding[]): Loaded => ({ file, docs: [], findings, locate: () => undefined });
+
+async function load(file: string): Promise<Loaded> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    return { file, docs: [], findings: [problem(file, 'lint/read', `cannot read the file (${code})`, 'check the path')] };
+    return unreadable(file, [problem(file, 'lint/read', `cannot read the file (${code})`, 'check the path')]);
   }
-  if (text.trim() === '') return { file, docs: [], findings: [problem(file, 'lint/empty', 'the file is empty', `give ${EXPECTED}`)] };
-  const docs = parseDocuments(file, text);
-  return Array.isArray(docs) ? { file, docs, findings: [] } : { file, docs: [], findings: [docs] };
+  if (text.trim() === '') return unreadable(file, [problem(file, 'lint/empty', 'the file is empty', `give ${EXPECTED}`)]);
+  return extname(file).toLowerCase() === '.json' ? loadJson(file, text) : loadYaml(file, text);
+}
+
+/** JSON files as JSON, so the error names JSON; positions are read through `yaml` only when a finding needs one. */
+function loadJson(file: string, text: string): Loaded {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (error) {
+    return unreadable(file, [problem(file, 'lint/parse', `not valid JSON: ${(error as Error).message}`, 'fix the JSON syntax')]);
+  }
+  let locate: Locator | undefined;
+  const lazy: Locator = (pointer, within) => {
+    locate ??= jsonLocator(text);
+    return locate(pointer, within);
+  };
+  return { file, docs: [doc], findings: [], locate: () => lazy };
+}
+
+function loadYaml(file: string, text: string): Loaded {
+  const lines = new LineCounter();
+  const parsed = parseAllDocuments(text, { lineCounter: lines });
+  const list = Array.isArray(parsed) ? parsed : [];
+  for (const doc of list) {
+    const error = doc.errors[0];
+    if (error) {
+      const line = error.linePos?.[0];
+      return unreadable(file, [problem(file, 'lint/parse', `not valid YAML: ${error.message.split('\n')[0]?.replace(/:$/, '')}`, 'fix the YAML syntax',
+        line ? { line: line.line, column: line.col } : {})]);
+    }
+  }
+  try {
+    const kept = list.flatMap((doc) => {
+      const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+      return value === null || value === undefined ? [] : [{ value, doc }];
+    });
+    return {
+      file,
+      docs: kept.map((k) => k.value),
+      findings: [],
+      locate: (index) => {
+        const doc = kept[index]?.doc;
+        return doc && locator(doc, lines, text);
+      },
+      yaml: { text, docs: kept.map((k) => k.doc), lines },
+    };
+  } catch (error) {
+    // An alias bomb, for one: this file is unreadable, the others still get linted.
+    return unreadable(file, [problem(file, 'lint/parse', `cannot read the YAML: ${(error as Error).message.split('\n')[0]}`, 'remove the excessive aliases')]);
+  }
 }
 
 /** Names recorded by the rule groups a document holds, whatever its shape. */
@@ -93,77 +202,95 @@ function recordedNames(doc: unknown): string[] {
     .flatMap((r) => (isObject(r) && typeof r.record === 'string' ? [r.record] : []));
 }
 
-/** JSON files as JSON, so the error names JSON; everything else as (possibly multi-document) YAML. */
-function parseDocuments(file: string, text: string): unknown[] | Finding {
-  if (extname(file).toLowerCase() === '.json') {
-    try {
-      return [JSON.parse(text)];
-    } catch (error) {
-      return problem(file, 'lint/parse', `not valid JSON: ${(error as Error).message}`, 'fix the JSON syntax');
-    }
-  }
-  const documents = parseAllDocuments(text);
-  const list = Array.isArray(documents) ? documents : [documents];
-  for (const doc of list) {
-    const error = doc.errors[0];
-    if (error) {
-      const line = error.linePos?.[0];
-      return problem(file, 'lint/parse', `not valid YAML${line ? ` (line ${line.line}, column ${line.col})` : ''}: ${error.message.split('\n')[0]?.replace(/:$/, '')}`, 'fix the YAML syntax');
-    }
-  }
-  try {
-    return list.map((doc) => doc.toJS({ maxAliasCount: 1000 })).filter((doc) => doc !== null && doc !== undefined);
-  } catch (error) {
-    // An alias bomb, for one: this file is unreadable, the others still get linted.
-    return problem(file, 'lint/parse', `cannot read the YAML: ${(error as Error).message.split('\n')[0]}`, 'remove the excessive aliases');
-  }
+interface DocumentContext {
+  file: string;
+  recorded: readonly string[];
+  profile: LintProfile;
+  locate: Locator | undefined;
 }
 
-function lintDocument(doc: unknown, file: string, path: string, recorded: readonly string[]): Finding[] {
+interface DocumentResult {
+  findings: Finding[];
+  checked: number;
+}
+
+const none = (findings: Finding[]): DocumentResult => ({ findings, checked: 0 });
+
+/** Paths are relative to the document; the caller adds the document's index in a multi-document file. */
+function lintDocument(doc: unknown, ctx: DocumentContext, path = ''): DocumentResult {
+  const { file } = ctx;
   if (!isObject(doc)) {
-    return [problem(file, 'lint/shape', `expected ${EXPECTED}, found ${Array.isArray(doc) ? 'a list' : typeof doc}`, 'lint one of those kinds of file', { path: path || '/' })];
+    return none([problem(file, 'lint/shape', `expected ${EXPECTED}, found ${Array.isArray(doc) ? 'a list' : typeof doc}`, 'lint one of those kinds of file', { path: path || '/' })]);
   }
   const kind = doc.kind;
-  if (kind === 'PrometheusRule') return lintRules(isObject(doc.spec) ? doc.spec.groups : undefined, file, `${path}/spec/groups`, recorded);
-  if (kind === 'ConfigMap') return lintConfigMap(doc, file, path);
+  if (kind === 'PrometheusRule') return lintRules(isObject(doc.spec) ? doc.spec.groups : undefined, `${path}/spec/groups`, ctx);
+  if (kind === 'ConfigMap') return lintConfigMap(doc, path, ctx);
   if (kind === 'ConfigMapList' || kind === 'List') {
-    if (!Array.isArray(doc.items)) return [problem(file, 'lint/shape', `${kind} without an items list`, 'give the ConfigMaps under items', { path })];
-    return doc.items.flatMap((item, i) => lintDocument(item, file, `${path}/items/${i}`, recorded));
+    if (!Array.isArray(doc.items)) return none([problem(file, 'lint/shape', `${kind} without an items list`, 'give the ConfigMaps under items', { path })]);
+    const results = doc.items.map((item, i) => lintDocument(item, ctx, `${path}/items/${i}`));
+    return { findings: results.flatMap((r) => r.findings), checked: results.reduce((n, r) => n + r.checked, 0) };
   }
-  if ('groups' in doc) return lintRules(doc.groups, file, `${path}/groups`, recorded);
-  if (looksLikeDashboard(doc)) return lintDashboard(doc, file);
+  if ('groups' in doc) return lintRules(doc.groups, `${path}/groups`, ctx);
+  if (looksLikeDashboard(doc)) return { findings: lintDashboard(doc, file, ctx.profile), checked: 1 };
   const found = typeof kind === 'string' ? `a ${kind}` : `an object with keys ${Object.keys(doc).slice(0, 5).join(', ') || '(none)'}`;
-  return [problem(file, 'lint/shape', `expected ${EXPECTED}, found ${found}`, 'lint one of those kinds of file', { path: path || '/' })];
+  return none([problem(file, 'lint/shape', `expected ${EXPECTED}, found ${found}`, 'lint one of those kinds of file', { path: path || '/' })]);
 }
 
 function looksLikeDashboard(doc: Doc): boolean {
   return Array.isArray(doc.panels) || Array.isArray(doc.rows) || ('schemaVersion' in doc && 'title' in doc);
 }
 
-function lintRules(groups: unknown, file: string, groupsPath: string, recordedElsewhere: readonly string[]): Finding[] {
-  return checkRuleFile(groups, { file, groupsPath, conventionSeverity: 'warning', checkExpressions: true, recordedElsewhere });
+function lintRules(groups: unknown, groupsPath: string, ctx: DocumentContext): DocumentResult {
+  const { profile } = ctx;
+  const findings = checkRuleFile(groups, {
+    file: ctx.file,
+    groupsPath,
+    conventionSeverity: profile.strict ? 'error' : 'warning',
+    checkExpressions: true,
+    recordedElsewhere: [...ctx.recorded, ...(profile.recorded ?? [])],
+    ...(profile.catalogue ? { catalogue: profile.catalogue } : {}),
+    ...(profile.alertPrefix ? { alertPrefix: profile.alertPrefix } : {}),
+  });
+  return { findings, checked: 1 };
 }
 
-function lintDashboard(dashboard: Doc, file: string): Finding[] {
-  return [...checkDashboard(dashboard, { file, schemaSeverity: 'warning', strict: false }), ...checkDashboardQueries(dashboard, file)];
+function lintDashboard(dashboard: Doc, file: string, profile: LintProfile): Finding[] {
+  return [
+    ...checkDashboard(dashboard, {
+      file,
+      schemaSeverity: profile.strict ? 'error' : 'warning',
+      strict: profile.strict,
+      ...(profile.datasourceUid ? { datasourceUid: profile.datasourceUid } : {}),
+    }),
+    ...checkDashboardQueries(dashboard, { file, strict: profile.strict, ...(profile.catalogue ? { catalogue: profile.catalogue } : {}) }),
+  ];
 }
 
-/** A dashboard ConfigMap holds each dashboard as a JSON string under a `*.json` key. */
-function lintConfigMap(doc: Doc, file: string, path: string): Finding[] {
+/**
+ * A dashboard ConfigMap holds each dashboard as a JSON string under a `*.json` key; its findings point at that
+ * key's line, with paths inside the dashboard.
+ */
+function lintConfigMap(doc: Doc, path: string, ctx: DocumentContext): DocumentResult {
+  const { file } = ctx;
   const data = isObject(doc.data) ? doc.data : {};
   const keys = Object.keys(data).filter((key) => key.endsWith('.json'));
   if (keys.length === 0) {
-    return [problem(file, 'lint/shape', 'ConfigMap holds no *.json dashboard', 'put each dashboard under a data key ending in .json', { path })];
+    return none([problem(file, 'lint/shape', 'ConfigMap holds no *.json dashboard', 'put each dashboard under a data key ending in .json', { path })]);
   }
-  return keys.flatMap((key) => {
+  const results = keys.map((key): DocumentResult => {
     const where = `${file} (${key})`;
+    const at = ctx.locate?.(`${path}/data/${key}`);
+    const placed = (findings: Finding[]): Finding[] =>
+      at ? findings.map((f) => ({ ...f, location: { ...f.location, line: at.line, column: at.column } })) : findings;
     const value = data[key];
     let dashboard: unknown;
     try {
       dashboard = typeof value === 'string' ? JSON.parse(value) : value;
     } catch (error) {
-      return [problem(where, 'lint/parse', `data.${key} is not valid JSON: ${(error as Error).message}`, 'fix the dashboard JSON', { path: `${path}/data/${key}` })];
+      return none(placed([problem(where, 'lint/parse', `data.${key} is not valid JSON: ${(error as Error).message}`, 'fix the dashboard JSON', { path: `${path}/data/${key}` })]));
     }
-    return isObject(dashboard) ? lintDashboard(dashboard, where) : [problem(where, 'lint/shape', `data.${key} is not a dashboard object`, 'store the dashboard JSON object', { path })];
+    if (!isObject(dashboard)) return none(placed([problem(where, 'lint/shape', `data.${key} is not a dashboard object`, 'store the dashboard JSON object', { path })]));
+    return { findings: placed(lintDashboard(dashboard, where, ctx.profile)), checked: 1 };
   });
+  return { findings: results.flatMap((r) => r.findings), checked: results.reduce((n, r) => n + r.checked, 0) };
 }

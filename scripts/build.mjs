@@ -30,6 +30,8 @@ export async function build() {
     platform: 'node',
     target: 'node20',
     external: ['prettier', 'diff'],
+    // jsonc-parser's main build is UMD, whose require() of its own parts esbuild cannot follow; its ES build bundles.
+    alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
     // Their lazy import() becomes require(): vm.Script, which gives the bundle its code cache, has no import().
     supported: { 'dynamic-import': false },
     // lib/paths.ts finds the project from import.meta.url; in the bundle that is the bundle's own URL.

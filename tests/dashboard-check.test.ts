@@ -197,7 +197,7 @@ test('findings name the panel: title, id and a JSON path', () => {
   assert.ok(hit?.hint);
 });
 
-test('foreign mode: what Grafana tolerates or repairs is a warning, and datasources are not checked', () => {
+test('foreign mode: what Grafana tolerates or repairs is a warning, a hard-coded datasource too', () => {
   const d = mutate((x) => {
     top(x, 2).gridPos.x = 6;
     delete top(x, 1).id;
@@ -206,11 +206,36 @@ test('foreign mode: what Grafana tolerates or repairs is a warning, and datasour
   });
   const findings = checkDashboard({ ...d, hideControls: false }, FOREIGN);
   assert.equal(findings.filter((f) => f.severity === 'error'), [], show(findings));
-  const rules = new Set(findings.map((f) => f.rule));
-  for (const rule of ['dashboard/overlap', 'dashboard/missing-panel-id', 'dashboard/description', 'dashboard/schema']) {
+  const rules = new Set<string>(findings.map((f) => f.rule));
+  for (const rule of ['dashboard/overlap', 'dashboard/missing-panel-id', 'dashboard/description', 'dashboard/schema', 'dashboard/datasource']) {
     assert.ok(rules.has(rule), `expected a ${rule} warning, got:\n${show(findings)}`);
   }
-  assert.not.ok(rules.has('dashboard/datasource'));
+});
+
+test('dashboard/datasource in foreign dashboards: only references that bypass a declared datasource variable', () => {
+  const datasourceFindings = (d: TestDashboard) => checkDashboard(d, FOREIGN).filter((f) => f.rule === 'dashboard/datasource');
+  const hardCoded = mutate((x) => {
+    top(x, 1).datasource = { type: 'prometheus', uid: 'P1809F7CD0C75ACF3' };
+    firstTarget(nested(x, 0)).datasource = 'Prometheus';
+  });
+  assert.equal(datasourceFindings(hardCoded).map((f) => [f.severity, f.location.path]), [
+    ['warning', '/panels/1/datasource'],
+    ['warning', '/panels/3/panels/0/targets/0/datasource'],
+  ]);
+  const followers = mutate((x) => {
+    top(x, 1).datasource = { type: 'prometheus', uid: '$datasource' };
+    firstTarget(top(x, 1)).datasource = { type: 'datasource', uid: '-- Mixed --' };
+    delete firstTarget(top(x, 2)).datasource;
+    top(x, 2).datasource = null;
+  });
+  assert.equal(datasourceFindings(followers), [], 'variables, built-ins and the default are not hard-coded');
+  assert.equal(datasourceFindings({ ...hardCoded, templating: { list: [] } }), [], 'without a datasource variable there is nothing to follow');
+});
+
+test('schema errors read as config errors do: the key, the value and what is allowed', () => {
+  const [hit] = checkDashboard({ ...fixture(), refresh: 30 }, OURS).filter((f) => f.rule === 'dashboard/schema');
+  assert.is(hit?.message, '/refresh: 30 is not allowed; expected string');
+  assert.is(hit?.location.path, '/refresh');
 });
 
 test('never throws, whatever the input', () => {

@@ -2,11 +2,16 @@
  * One fault at a time, planted in the project's own output: each must be caught by `npm run validate`'s checks
  * with the expected rule id, and the untouched mixin must stay clean.
  */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import mixin, { patchAlert, type MixinOutputs, type Rule } from 'spt-mixin';
-import { checkSpt } from '../lib/commands.js';
+import { checkSpt, main } from '../lib/commands.js';
 import type { Patch } from '../lib/engine/merge.js';
+import { serializeAll } from '../lib/render/serialize.js';
+import { artifacts } from '../lib/spt/deploy.js';
 
 const FILE = 'spt-overview.json';
 type Panel = Record<string, unknown> & { title?: string; targets?: Array<Record<string, unknown>> };
@@ -98,6 +103,40 @@ test(`${FAULTS.length} planted faults, each caught with its rule id`, () => {
   }
   assert.equal(missed, []);
   assert.ok(FAULTS.length >= 30);
+});
+
+/** Convention misses: what Grafana and Prometheus load fine, which only a gate on warnings catches in foreign files. */
+const CONVENTION_MISSES = new Set([
+  'an alert without summary', 'a bogus severity', 'an alert name not in CamelCase', 'duplicate panel id', 'overlapping panels',
+  'a panel off the grid', 'a hard-coded datasource on a panel', 'a panel without a unit', 'a panel without a description',
+  'an alert without runbook_url', 'a summary that is not a sentence',
+]);
+
+test('npm run lint fails on each convention miss in our rendered output; read as foreign files, with --max-warnings 0', async () => {
+  const quiet = { out: () => {}, err: () => {} };
+  const root = mkdtempSync(join(tmpdir(), 'spt-faults-'));
+  const missed: string[] = [];
+  try {
+    const faults: Fault[] = [['nothing (the untouched mixin passes every way)', {}, ''], ...FAULTS.filter(([name]) => CONVENTION_MISSES.has(name))];
+    assert.is(faults.length, CONVENTION_MISSES.size + 1);
+    for (const [i, [name, patch]] of faults.entries()) {
+      const expected = i === 0 ? 0 : 1;
+      const out = join(root, String(i));
+      for (const [path, text] of await serializeAll(artifacts(mixin.extend(patch)))) {
+        mkdirSync(dirname(join(out, path)), { recursive: true });
+        writeFileSync(join(out, path), text);
+      }
+      // Our own output, as `npm run lint` reads deploy/: every check validate applies.
+      if ((await main(['lint', '--out', out], quiet)) !== expected) missed.push(`${name}: own output, exit code not ${expected}`);
+      // The same files under another folder are foreign: convention misses are warnings, which the gate counts.
+      const foreign = join(out, 'grafana');
+      if ((await main(['lint', foreign, join(out, 'prometheus'), '--out', join(root, 'elsewhere')], quiet)) !== 0) missed.push(`${name}: foreign files failed without a gate`);
+      if ((await main(['lint', foreign, join(out, 'prometheus'), '--out', join(root, 'elsewhere'), '--max-warnings', '0'], quiet)) !== expected) missed.push(`${name}: --max-warnings 0, exit code not ${expected}`);
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  assert.equal(missed, []);
 });
 
 test.run();

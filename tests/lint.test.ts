@@ -1,5 +1,5 @@
 /** `npm run lint`: files from anywhere, malformed ones included, never a crash. */
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,12 +72,24 @@ test('our own deploy/ files lint clean, as a stranger reads them (recording rule
 });
 
 test('exit codes: errors 1, warnings alone 0, JSON output on request', async () => {
-  const lines: string[] = [];
-  const io = { out: (t: string) => lines.push(t), err: (t: string) => lines.push(t) };
-  assert.is(await main(['lint', deploy + 'prometheus/spt-alerts.yaml', '--format', 'json'], io), 0);
-  const { findings } = JSON.parse(lines.join('\n'));
-  assert.ok(findings.every((f: { severity: string }) => f.severity === 'warning'), 'alone, the alerts only warn about records defined elsewhere');
-  assert.is(await main(['lint', '/nonexistent/file.yaml'], { out: () => {}, err: () => {} }), 1);
+  const dir = mkdtempSync(join(tmpdir(), 'spt-lint-'));
+  try {
+    const lines: string[] = [];
+    const io = { out: (t: string) => lines.push(t), err: (t: string) => lines.push(t) };
+    // Our alerts file alone: the mixin's own recording rules count as loaded beside it.
+    assert.is(await main(['lint', deploy + 'prometheus/spt-alerts.yaml', '--format', 'json'], io), 0);
+    assert.equal(JSON.parse(lines.join('\n')).findings, []);
+    // The same file elsewhere is foreign: the records it uses are defined in no file linted with it, a warning.
+    const copy = join(dir, 'alerts.yaml');
+    writeFileSync(copy, readFileSync(deploy + 'prometheus/spt-alerts.yaml'));
+    lines.length = 0;
+    assert.is(await main(['lint', copy, '--format', 'json'], io), 0);
+    const { findings } = JSON.parse(lines.join('\n'));
+    assert.ok(findings.length > 0 && findings.every((f: { severity: string; rule: string }) => f.severity === 'warning' && f.rule === 'rules/undefined-record'));
+    assert.is(await main(['lint', '/nonexistent/file.yaml'], { out: () => {}, err: () => {} }), 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('every file of ../shared/corpus lints with zero errors', async () => {

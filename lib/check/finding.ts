@@ -1,9 +1,77 @@
 /** Findings are data: inner checks collect them, only the command-line edge prints or exits. */
-export type Severity = 'error' | 'warning';
+
+/** `info` notes what was not checked (a query of a datasource the checks do not know); it never fails a run. */
+export type Severity = 'error' | 'warning' | 'info';
+
+/**
+ * Every rule id a check can emit, in one closed list: `--rule` and exclusions are checked against it, and the
+ * README's rule table is compared with it by a test.
+ */
+export const RULE_IDS = [
+  'promql/syntax',
+  'promql/empty',
+  'promql/type',
+  'promql/arity',
+  'promql/aggregation',
+  'promql/modifier',
+  'promql/matching',
+  'promql/result-type',
+  'promql/internal',
+  'promql/rate-interval',
+  'promql/counter-without-rate',
+  'logql/syntax',
+  'query/skipped',
+  'catalogue/unknown-metric',
+  'catalogue/unknown-label',
+  'catalogue/rate-on-gauge',
+  'catalogue/quantile-without-le',
+  'dashboard/schema',
+  'dashboard/shape',
+  'dashboard/duplicate-panel-id',
+  'dashboard/missing-panel-id',
+  'dashboard/grid-bounds',
+  'dashboard/overlap',
+  'dashboard/datasource',
+  'dashboard/unit',
+  'dashboard/title',
+  'dashboard/description',
+  'rules/shape',
+  'rules/duplicate-group',
+  'rules/duplicate-rule',
+  'rules/for',
+  'rules/expr',
+  'rules/internal',
+  'rules/alert-name',
+  'rules/severity',
+  'rules/summary',
+  'rules/description',
+  'rules/runbook',
+  'rules/record-name',
+  'rules/undefined-record',
+  'rules/template',
+  'rules/comparison',
+  'lint/read',
+  'lint/empty',
+  'lint/parse',
+  'lint/shape',
+  'lint/nothing-checked',
+  'lint/exclusion',
+] as const;
+
+export type RuleId = (typeof RULE_IDS)[number];
+
+const KNOWN: ReadonlySet<string> = new Set(RULE_IDS);
+
+export function isRuleId(value: string): value is RuleId {
+  return KNOWN.has(value);
+}
 
 export interface Location {
   /** Output file the finding belongs to, relative to the output folder. */
   file?: string;
+  /** 1-based line and column in the file, where lint could map `path` to the text. */
+  line?: number;
+  column?: number;
   dashboard?: string;
   panel?: string;
   panelId?: number;
@@ -18,10 +86,15 @@ export interface Location {
 export interface Finding {
   severity: Severity;
   /** Stable identifier of the check, e.g. `promql/syntax`; tests assert on it, not on prose. */
-  rule: string;
+  rule: RuleId;
   message: string;
   location: Location;
   hint: string;
+}
+
+/** The one way to make a finding. */
+export function finding(rule: RuleId, severity: Severity, message: string, location: Location, hint: string): Finding {
+  return { severity, rule, message, location, hint };
 }
 
 export function hasErrors(findings: readonly Finding[]): boolean {

@@ -37,7 +37,7 @@ function checkAll(outputs: MixinOutputs, options: MixinCheckOptions): Finding[] 
     const file = options.files.dashboards(name);
     findings.push(
       ...checkDashboard(dashboard, { file, schemaSeverity: 'error', strict: true, datasourceUid: options.datasourceUid }),
-      ...checkDashboardQueries(dashboard, file, options.catalogue),
+      ...checkDashboardQueries(dashboard, { file, catalogue: options.catalogue, strict: true }),
     );
   }
   const recorded = outputs.prometheusRules.groups.flatMap((g) => g.rules.flatMap((r) => (r.record ? [r.record] : [])));

@@ -6,6 +6,7 @@
  * Types of Grafana placeholders are unknown: a bare `$var` may become a number, so anything unknown is accepted
  * wherever it stands and makes its surroundings unknown too, instead of guessing.
  */
+import type { RuleId } from './finding.js';
 import type { SyntaxNode } from '@lezer/common';
 import { isTemplated, type ParsedPromql, type Span } from './promql-parse.js';
 import { spanOf } from '../engine/selector.js';
@@ -15,7 +16,7 @@ export type ValueType = 'scalar' | 'vector' | 'matrix' | 'string';
 /** A type problem, positioned in the expression; the caller adds where the expression sits. */
 export interface TypeIssue {
   /** `promql/type`, `promql/arity`, `promql/aggregation`, `promql/modifier` or `promql/matching`. */
-  readonly rule: string;
+  readonly rule: RuleId;
   readonly message: string;
   readonly hint: string;
   readonly position: Span;
@@ -450,6 +451,6 @@ function article(type: ValueType): string {
   return { scalar: 'a scalar', vector: 'an instant vector', matrix: 'a range vector', string: 'a string' }[type];
 }
 
-function report(walk: Walk, rule: string, node: SyntaxNode, message: string, hint: string): void {
+function report(walk: Walk, rule: RuleId, node: SyntaxNode, message: string, hint: string): void {
   walk.issues.push({ rule, message, hint, position: spanOf(node) });
 }

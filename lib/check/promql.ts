@@ -3,7 +3,7 @@
  * its selectors must name known series and labels and be used as their kind allows.
  */
 import type { Catalogue, Series } from '../engine/catalogue.js';
-import type { Finding, Location } from './finding.js';
+import { finding as makeFinding, type Finding, type Location, type RuleId } from './finding.js';
 import {
   isTemplated,
   parsePromql,
@@ -65,8 +65,8 @@ function checkUncached(expr: string, location: Location, catalogue: Catalogue | 
   }
 }
 
-function finding(rule: string, message: string, location: Location, hint: string, position?: Span): Finding {
-  return { severity: 'error', rule, message, location: position ? { ...location, position } : location, hint };
+function finding(rule: RuleId, message: string, location: Location, hint: string, position?: Span): Finding {
+  return makeFinding(rule, 'error', message, position ? { ...location, position } : location, hint);
 }
 
 /** Only the first error: after it, lezer's recovery guesses and later errors are mostly echoes of the first. */

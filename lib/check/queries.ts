@@ -1,54 +1,83 @@
-/** Runs the PromQL checks on every query of a dashboard, nested panels of collapsed rows included. */
+/**
+ * Runs the query checks on every query Grafana would send, through the panel traversal the other dashboard checks
+ * use: PromQL for Prometheus datasources, LogQL for Loki; queries of datasources the checks do not know are
+ * noted (`info`), and panels that do not query are passed over.
+ */
 import type { Catalogue } from '../engine/catalogue.js';
-import type { Finding } from './finding.js';
+import { templateVariables } from './dashboard/datasource.js';
+import { dashboardPanels, isObject, isRow, type JsonObject, type PanelRef } from './dashboard/panels.js';
+import { promqlPractice } from './dashboard/promql-practice.js';
+import { finding, type Finding, type Location } from './finding.js';
+import { checkLogql } from './logql.js';
 import { checkExpr } from './promql.js';
 
-interface PanelLike {
-  id?: unknown;
-  title?: unknown;
-  datasource?: unknown;
-  targets?: unknown;
-  panels?: unknown;
+export interface QueryCheckOptions {
+  file: string;
+  catalogue?: Catalogue;
+  /**
+   * Our own output: an empty query is an error. In foreign dashboards Grafana does not send an empty or hidden
+   * query, so neither is reported.
+   */
+  strict?: boolean;
+}
+
+/** Panels that show something other than query results; a target they carry is never sent. */
+const NON_QUERY_PANELS: ReadonlySet<string> = new Set([
+  'alertlist', 'annolist', 'dashlist', 'gettingstarted', 'news', 'pluginlist', 'text', 'welcome',
+]);
+
+type Language = 'promql' | 'logql' | { skipped: string };
+
+export function checkDashboardQueries(dashboard: unknown, options: QueryCheckOptions): Finding[] {
+  if (!isObject(dashboard)) return [];
+  const base: Location = { file: options.file, ...(typeof dashboard.title === 'string' && dashboard.title !== '' ? { dashboard: dashboard.title } : {}) };
+  const variables = datasourceTypes(dashboard);
+  return dashboardPanels(dashboard, base, options.strict ? 'error' : 'warning').all.flatMap((ref) => panelQueries(ref, variables, options));
+}
+
+function panelQueries(ref: PanelRef, variables: ReadonlyMap<string, string>, options: QueryCheckOptions): Finding[] {
+  const { panel } = ref;
+  if (isRow(panel) || (typeof panel.type === 'string' && NON_QUERY_PANELS.has(panel.type)) || !Array.isArray(panel.targets)) return [];
+  return panel.targets.flatMap((target: unknown, t: number) => {
+    if (!isObject(target) || typeof target.expr !== 'string') return [];
+    const location = { ...ref.location, path: `${ref.path}/targets/${t}/expr` };
+    const language = languageOf(target.datasource ?? panel.datasource, variables);
+    if (typeof language === 'object') {
+      return [finding('query/skipped', 'info', `query of ${language.skipped} not checked: the checks know PromQL and LogQL`, location,
+        'nothing to do; exclude query/skipped to silence this note')];
+    }
+    const hidden = target.hide === true;
+    if (target.expr.trim() === '' && (hidden || !options.strict)) return [];
+    const found = language === 'logql'
+      ? checkLogql(target.expr, location)
+      : [...checkExpr(target.expr, location, options.catalogue), ...promqlPractice(target.expr, location, options.catalogue)];
+    // Grafana does not run a hidden query: what would fail there fails only once someone shows it.
+    return hidden ? found.map((f) => (f.severity === 'error' ? { ...f, severity: 'warning' as const, message: `${f.message} (hidden query)` } : f)) : found;
+  });
 }
 
 /**
- * Loki, Elasticsearch and other datasources use `expr` too; a query is PromQL only when its datasource (or its
- * panel's) says prometheus, or says nothing, which in a Prometheus dashboard means the default datasource.
+ * The language of a query from its datasource reference: a type names it; a variable (`${ds}`) stands for its
+ * datasource variable's plugin type; no reference, or a name alone, means the dashboard's default datasource,
+ * which in a dashboard of PromQL queries is Prometheus.
  */
-function isPromql(datasource: unknown): boolean {
-  if (datasource === undefined || datasource === null) return true;
-  if (typeof datasource === 'object') {
-    const type = (datasource as { type?: unknown }).type;
-    return type === undefined || type === 'prometheus';
-  }
-  return true;
+function languageOf(datasource: unknown, variables: ReadonlyMap<string, string>): Language {
+  const uid = typeof datasource === 'string' ? datasource : isObject(datasource) && typeof datasource.uid === 'string' ? datasource.uid : undefined;
+  const declared = isObject(datasource) && typeof datasource.type === 'string' ? datasource.type : undefined;
+  const variable = uid === undefined ? undefined : /^\$\{?(\w+)/.exec(uid)?.[1];
+  const type = (variable !== undefined ? variables.get(variable) : undefined) ?? declared;
+  if (type === undefined || type === 'prometheus' || type === 'datasource') return 'promql';
+  if (type === 'loki') return 'logql';
+  return { skipped: `datasource type "${type}"` };
 }
 
-export function checkDashboardQueries(dashboard: unknown, file: string, catalogue?: Catalogue): Finding[] {
-  if (typeof dashboard !== 'object' || dashboard === null) return [];
-  const { title, panels } = dashboard as { title?: unknown; panels?: unknown };
-  const findings: Finding[] = [];
-  const visit = (list: unknown, path: string): void => {
-    if (!Array.isArray(list)) return;
-    list.forEach((panel: PanelLike | null, i) => {
-      const at = `${path}/${i}`;
-      if (typeof panel !== 'object' || panel === null) return;
-      if (Array.isArray(panel.targets)) {
-        panel.targets.forEach((target: { expr?: unknown; datasource?: unknown } | null, t: number) => {
-          if (typeof target?.expr !== 'string' || !isPromql(target.datasource ?? panel.datasource)) return;
-          const location = {
-            file,
-            ...(typeof title === 'string' ? { dashboard: title } : {}),
-            ...(typeof panel.title === 'string' ? { panel: panel.title } : {}),
-            ...(typeof panel.id === 'number' ? { panelId: panel.id } : {}),
-            path: `${at}/targets/${t}/expr`,
-          };
-          findings.push(...checkExpr(target.expr, location, catalogue));
-        });
-      }
-      visit(panel.panels, `${at}/panels`);
-    });
-  };
-  visit(panels, '/panels');
-  return findings;
+/** Datasource variables and the plugin type each selects (`query: "loki"`). */
+function datasourceTypes(dashboard: JsonObject): Map<string, string> {
+  const types = new Map<string, string>();
+  for (const variable of templateVariables(dashboard)) {
+    if (isObject(variable) && variable.type === 'datasource' && typeof variable.name === 'string' && typeof variable.query === 'string') {
+      types.set(variable.name, variable.query);
+    }
+  }
+  return types;
 }

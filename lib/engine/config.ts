@@ -3,7 +3,9 @@
  * into one-line errors that name the key, the value and what is allowed, then the mixin's own semantic checks.
  */
 import type { ErrorObject } from 'ajv';
-import { closestName } from './closest.js';
+import { mainError, translateSchemaError } from './schema-errors.js';
+
+export { describe } from './schema-errors.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -42,56 +44,13 @@ export function assertSchema(
   expectedForm: (key: string) => string | undefined = () => undefined,
 ): void {
   if (validate(config)) return;
-  const errors = validate.errors ?? [];
-  // Unknown keys first: a misspelt key also shows up as a missing one, and the typo is the real cause.
-  const error = errors.find((e) => e.keyword === 'additionalProperties') ?? errors[0];
+  const error = mainError(validate.errors ?? []);
   if (!error) throw new ConfigError('', 'does not match the config schema');
-  throw toConfigError(error, config, schema, expectedForm);
-}
-
-function toConfigError(error: ErrorObject, config: unknown, schema: Schema, expectedForm: (key: string) => string | undefined): ConfigError {
-  const path = error.instancePath.split('/').slice(1).map(unescapePointer);
-  const key = path.join('.');
-  const value = valueAt(config, path);
-  const params = error.params as Record<string, unknown>;
-  switch (error.keyword) {
-    case 'additionalProperties': {
-      const extra = String(params.additionalProperty);
-      const known = Object.keys(schemaAt(schema, path)?.properties ?? {});
-      const guess = closestName(extra, known);
-      return new ConfigError(
-        [...path, extra].join('.'),
-        `unknown key${guess ? `; did you mean "${guess}"?` : '.'} Known keys here: ${known.join(', ')}`,
-      );
-    }
-    case 'required':
-      return new ConfigError([...path, String(params.missingProperty)].join('.'), 'is required');
-    case 'type': {
-      if (params.type === 'string' && (typeof value === 'number' || typeof value === 'boolean')) {
-        // YAML reads `30` or `true` as a number or boolean, where the key wants the text.
-        const form = expectedForm(key);
-        return new ConfigError(
-          key,
-          `${describe(value)} is a ${typeof value}, expected a string${form ? ` (${form})` : ''}: quote it, ${path.at(-1)}: "${String(value)}"`,
-        );
-      }
-      return new ConfigError(key, `${describe(value)} is not allowed; expected ${String(params.type)}`);
-    }
-    case 'enum':
-      return new ConfigError(key, `${describe(value)} is not allowed; expected one of: ${(params.allowedValues as unknown[]).join(', ')}`);
-    case 'pattern':
-      return new ConfigError(key, `${describe(value)} is not allowed; expected ${expectedForm(key) ?? `a value matching ${String(params.pattern)}`}`);
-    default:
-      return new ConfigError(key, `${describe(value)} is not allowed: ${error.message ?? error.keyword}`);
-  }
-}
-
-function unescapePointer(segment: string): string {
-  return segment.replaceAll('~1', '/').replaceAll('~0', '~');
-}
-
-function valueAt(data: unknown, path: readonly string[]): unknown {
-  return path.reduce<unknown>((node, key) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined), data);
+  const problem = translateSchemaError(error, config, {
+    knownKeys: (path) => Object.keys(schemaAt(schema, path)?.properties ?? {}),
+    expectedForm: (path) => expectedForm(path.join('.')),
+  });
+  throw new ConfigError(problem.segments.join('.'), problem.problem);
 }
 
 function schemaAt(root: Schema, path: readonly string[]): Schema | undefined {
@@ -103,11 +62,4 @@ function schemaAt(root: Schema, path: readonly string[]): Schema | undefined {
     node = resolve(typeof next === 'object' ? next : undefined);
   }
   return node;
-}
-
-/** A value as it would be written in the config file, shortened so the error stays on one line. */
-export function describe(value: unknown): string {
-  const text =
-    typeof value === 'number' || value === undefined ? String(value ?? 'nothing') : (JSON.stringify(value) ?? String(value));
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

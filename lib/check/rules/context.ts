@@ -1,6 +1,6 @@
 /** What every rule check shares: the options, the rules as read, and how a finding is made. */
 import type { Catalogue } from '../../engine/catalogue.js';
-import type { Finding, Location, Severity } from '../finding.js';
+import { finding, type Finding, type Location, type RuleId, type Severity } from '../finding.js';
 
 export interface RuleCheckOptions {
   file: string;
@@ -40,12 +40,12 @@ export interface RuleRead {
   readonly fields: Readonly<Record<string, unknown>>;
 }
 
-export function push(context: Context, severity: Severity, rule: string, message: string, location: Location, hint: string): void {
-  context.findings.push({ severity, rule, message, location, hint });
+export function push(context: Context, severity: Severity, rule: RuleId, message: string, location: Location, hint: string): void {
+  context.findings.push(finding(rule, severity, message, location, hint));
 }
 
 /** A mixin convention: an error for our own output, a warning for foreign files. */
-export function convention(context: Context, rule: string, message: string, location: Location, hint: string): void {
+export function convention(context: Context, rule: RuleId, message: string, location: Location, hint: string): void {
   push(context, context.options.conventionSeverity, rule, message, location, hint);
 }
 

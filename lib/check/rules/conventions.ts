@@ -7,6 +7,7 @@
 import { isMetricName } from '../../engine/promql.js';
 import type { Location } from '../finding.js';
 import { selectorsOf, type ParsedPromql } from '../promql-parse.js';
+import { alertConditionFindings } from '../alert-condition.js';
 import { at, convention, push, type Context, type GroupRead, type RuleRead } from './context.js';
 
 const SEVERITIES: ReadonlySet<string> = new Set(['critical', 'warning', 'info']);
@@ -20,6 +21,7 @@ export function ruleConventions(rule: RuleRead, context: Context): void {
   alertName(rule, context);
   severity(rule, context);
   annotationConventions(rule, context);
+  context.findings.push(...alertConditionFindings(rule.expr, rule.location));
 }
 
 /**
