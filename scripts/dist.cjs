@@ -12,7 +12,7 @@ const DIST = join(ROOT, 'dist');
 const STAMP = join(DIST, 'sources.json');
 
 /** dist/<name>.cjs for each entry; each exports `main(argv): Promise<number>`. */
-const ENTRIES = { cli: 'lib/commands.ts', scale: 'lib/scale/run.ts' };
+const ENTRIES = { cli: 'lib/cli/commands.ts', scale: 'lib/scale/run.ts' };
 
 /** What the bundles are made of: every file under lib/, the locked dependencies, and the build itself. */
 const INPUTS = ['lib', 'package-lock.json', 'tsconfig.json', 'scripts/build.mjs', 'scripts/dist.cjs'];

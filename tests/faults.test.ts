@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import mixin, { patchAlert, type MixinOutputs, type Rule } from 'spt-mixin';
-import { checkSpt } from '../lib/commands.js';
+import { checkSpt } from '../lib/spt/render.js';
 import type { Patch } from '../lib/engine/merge.js';
 
 const FILE = 'spt-overview.json';
