@@ -1,22 +1,23 @@
 /**
  * spt-mixin: dashboards and Prometheus rules for server-price-tracker, as a monitoring mixin.
  *
- *   grafanaDashboards  file name → Grafana dashboard JSON
- *   prometheusRules    recording rules, `{ groups: [...] }`
- *   prometheusAlerts   alerting rules, `{ groups: [...] }`
+ *   default export     the mixin: `grafanaDashboards`, `prometheusRules`, `prometheusAlerts`, built on first read
  *   _config            every tunable, with defaults
  *   withConfig(patch)  a new mixin built from a patched config
  *   extend(patch)      a new mixin with a Jsonnet-style patch merged into its outputs
+ *   renderTo(m, dir)   the checks of `npm run render`, then every file into `dir`, all or none
+ *
+ * Importing builds nothing: the outputs are built when first read, so a content error surfaces there (or as
+ * findings from `renderTo`), never at import.
  */
 import { sptMixin } from './lib/spt/mixin.js';
 
-export const { _config, grafanaDashboards, prometheusRules, prometheusAlerts } = sptMixin;
-export const withConfig = sptMixin.withConfig;
-export const extend = sptMixin.extend;
+export const { _config, withConfig, extend } = sptMixin;
 export default sptMixin;
 export { append } from './lib/engine/merge.js';
+export type { Patch } from './lib/engine/merge.js';
 export type { SptConfig } from './lib/spt/config.js';
-export type { Mixin, MixinOutputs, RuleFile, RuleGroup, Rule } from './lib/engine/mixin.js';
+export type { Mixin, MixinOutputs, OutputPatch, RuleFile, RuleGroup, Rule } from './lib/engine/mixin.js';
 
 // What a patch needs: merge markers, ready-made patches, and the builders and catalogue to write a new panel.
 export { patchAlert, patchAlerts, addPanel } from './lib/engine/patches.js';
@@ -26,4 +27,7 @@ export { timeseries, stat, gauge, barGauge, query, thresholds } from './lib/graf
 export { metrics, recorded } from './lib/spt/catalogue.js';
 /** The selector (as matchers) and rate interval a config gives, for queries of your own panels. */
 export { contextOf as queryContext } from './lib/spt/context.js';
-export { renderTo, ChecksFailed } from './lib/commands.js';
+export { checkSpt, renderTo } from './lib/spt/render.js';
+export type { Part } from './lib/spt/deploy.js';
+export { ChecksFailed } from './lib/render/render-to.js';
+export type { Finding, Severity, Location } from './lib/check/finding.js';

@@ -2,10 +2,14 @@
 // no TypeScript transpiling at start-up (tsx costs ~0.2 s) and one file to load instead of ~150 modules.
 // prettier and diff stay outside, loaded from node_modules only when a command needs them.
 //
-//   node scripts/build.mjs        build (npm's `prepare` runs it on `npm ci` / `npm install`)
+//   node scripts/build.mjs            the command bundles (`npm run build`)
+//   node scripts/build.mjs --package  also the library: esm/ (ES modules and .d.ts types; npm's `prepack`)
+//   node scripts/build.mjs --clean    removes esm/ again (npm's `postpack`)
 //
 // scripts/run.cjs checks on every command that dist/ matches the sources and calls `build` when it does not,
-// so an edit in lib/ is always what runs.
+// so an edit in lib/ is always what runs. esm/ exists only while the package is packed: in this repository
+// `import 'spt-mixin'` resolves to the sources (the `spt-mixin-source` condition), never to a stale build.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,9 +59,43 @@ export async function build() {
   }
 }
 
+const ESM = join(ROOT, 'esm');
+
+/**
+ * What `import 'spt-mixin'` and `import 'spt-mixin/engine'` load from the package: both entry points as ES
+ * modules sharing chunks, dependencies left to node_modules, and the declarations tsc emits for them.
+ */
+export async function buildPackage() {
+  const { build: esbuild } = await import('esbuild');
+  rmSync(ESM, { recursive: true, force: true });
+  await esbuild({
+    absWorkingDir: ROOT,
+    entryPoints: { mixin: 'mixin.ts', engine: 'engine.ts' },
+    outdir: ESM,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    chunkNames: 'chunks/[name]-[hash]',
+    logLevel: 'warning',
+  });
+  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  execFileSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const started = performance.now();
-  await build();
-  const names = Object.keys(ENTRIES).map((name) => `dist/${name}.cjs`);
-  console.log(`built ${names.join(', ')} in ${Math.round(performance.now() - started)} ms`);
+  if (process.argv.includes('--clean')) {
+    rmSync(ESM, { recursive: true, force: true });
+  } else {
+    await build();
+    const names = Object.keys(ENTRIES).map((name) => `dist/${name}.cjs`);
+    if (process.argv.includes('--package')) {
+      await buildPackage();
+      names.push('esm/');
+    }
+    console.log(`built ${names.join(', ')} in ${Math.round(performance.now() - started)} ms`);
+  }
 }

@@ -3,7 +3,9 @@
 //   node scripts/run.cjs cli render [--out DIR ...]      what `npm run render` does
 //   node scripts/run.cjs scale --dashboards 10 ...       what `npm run scale` does
 'use strict';
-const { ENTRIES, isFresh, runBundle } = require('./dist.cjs');
+const { join } = require('node:path');
+const { runBundle } = require('../bin/run-bundle.cjs');
+const { DIST, ENTRIES, isFresh } = require('./dist.cjs');
 
 async function run() {
   const [entry, ...argv] = process.argv.slice(2);
@@ -13,7 +15,9 @@ async function run() {
     return;
   }
   if (!isFresh()) await (await import('./build.mjs')).build();
-  process.exitCode = await runBundle(entry, argv);
+  // npm runs scripts in the package's folder; INIT_CWD is where the user typed the command, and their paths are from there.
+  const invocation = { cwd: process.env.INIT_CWD ?? process.cwd(), via: 'npm' };
+  process.exitCode = await runBundle(join(DIST, `${entry}.cjs`), argv, invocation);
 }
 
 // The commands report their own errors; what reaches here is a failed build or a bug, said in one line.

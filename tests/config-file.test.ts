@@ -11,7 +11,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 import mixin, { type Rule } from 'spt-mixin';
-import { main, type Io } from '../lib/commands.js';
+import { main, type Io } from '../lib/cli/commands.js';
 import { snapshot } from './helpers.js';
 
 const deploy = fileURLToPath(new URL('../deploy/', import.meta.url));

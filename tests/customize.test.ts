@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import mixin, { addPanel, append, patchAlert, patchAlerts, promql, query, queryContext, sized, timeseries, metrics, type SptConfig } from 'spt-mixin';
-import { checkSpt } from '../lib/commands.js';
-import { main } from '../lib/commands.js';
+import { checkSpt } from '../lib/spt/render.js';
+import { main } from '../lib/cli/commands.js';
 import { capture, snapshot } from './helpers.js';
 import { ConfigError } from '../lib/engine/config.js';
 

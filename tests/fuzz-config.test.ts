@@ -11,7 +11,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 import mixin from 'spt-mixin';
-import { checkSpt } from '../lib/commands.js';
+import { checkSpt } from '../lib/spt/render.js';
 import { ConfigError } from '../lib/engine/config.js';
 import { serializeAll } from '../lib/render/serialize.js';
 import { artifacts } from '../lib/spt/deploy.js';

@@ -1,7 +1,7 @@
 /** Shared by several test files; not a test itself (npm test runs *.test.ts only). */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Io } from '../lib/commands.js';
+import type { Io } from '../lib/io.js';
 
 /** Every file under `dir`, by relative path, with its content: equal snapshots mean nothing was written. */
 export function snapshot(dir: string): Map<string, string> {

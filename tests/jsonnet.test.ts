@@ -12,7 +12,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 import mixin from 'spt-mixin';
-import { main } from '../lib/commands.js';
+import { main } from '../lib/cli/commands.js';
 import { RESOURCE_KEYS } from '../lib/spt/deploy.js';
 import { capture } from './helpers.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { main } from '../lib/commands.js';
+import { main } from '../lib/cli/commands.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'spt-gate-'));
 const file = (name: string, text: string): string => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { main } from '../lib/commands.js';
+import { main } from '../lib/cli/commands.js';
 import { lintFiles } from '../lib/lint.js';
 
 const deploy = fileURLToPath(new URL('../deploy/', import.meta.url));

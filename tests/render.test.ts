@@ -14,7 +14,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const deploy = join(root, 'deploy');
 
 const cli = (...args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', join(root, 'lib/cli.ts'), ...args], { cwd: root, encoding: 'utf8' });
+  spawnSync(process.execPath, ['--import', 'tsx', join(root, 'lib/cli/main.ts'), ...args], { cwd: root, encoding: 'utf8' });
 
 const withTempDir = (fn: (dir: string) => void) => {
   const dir = mkdtempSync(join(tmpdir(), 'spt-mixin-'));

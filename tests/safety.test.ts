@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import mixin, { ChecksFailed, patchAlert, renderTo } from 'spt-mixin';
-import { main, type Io } from '../lib/commands.js';
+import { main, type Io } from '../lib/cli/commands.js';
 import { snapshot } from './helpers.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -109,7 +109,7 @@ test(
 
 test('another timezone and locale give the same bytes (check passes under TZ=Pacific/Chatham LANG=tr_TR.UTF-8)', () => {
   const env = { ...process.env, TZ: 'Pacific/Chatham', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' };
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'lib/cli.ts'), 'check'], { cwd: root, env, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'lib/cli/main.ts'), 'check'], { cwd: root, env, encoding: 'utf8' });
   assert.is(run.status, 0, run.stdout + run.stderr);
   const probe = spawnSync(
     process.execPath,

@@ -137,7 +137,7 @@ test('usage: bad numbers and a missing --out exit 2', async () => {
 test('the npm scripts run a bundle that is rebuilt when a source changes: an edit in lib/spt reaches render', async () => {
   await withTempDir((dir) => {
     // A copy of the project (node_modules linked) so the edit and its bundle stay out of the real tree.
-    for (const path of ['lib', 'scripts', 'templates', 'package.json', 'package-lock.json', 'tsconfig.json']) {
+    for (const path of ['lib', 'scripts', 'bin', 'templates', 'package.json', 'package-lock.json', 'tsconfig.json']) {
       cpSync(join(root, path), join(dir, path), { recursive: true });
     }
     symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');

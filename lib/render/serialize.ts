@@ -9,7 +9,7 @@ import { canonicalJson, canonicalYaml } from './canonical.js';
 
 export type Artifact =
   | { path: string; format: 'json'; data: unknown }
-  | { path: string; format: 'yaml'; data: unknown; header: string }
+  | { path: string; format: 'yaml'; data: unknown; header?: string }
   /** Jsonnet `code` that ends in a call taking the data: the file is the code, the data as JSON, and `)`. */
   | { path: string; format: 'jsonnet'; code: string; data: unknown }
   | { path: string; format: 'text'; text: string };
@@ -36,7 +36,7 @@ export async function serialize(artifact: Artifact, options: SerializeOptions = 
       );
     case 'yaml': {
       const documents = Array.isArray(artifact.data) ? artifact.data : [artifact.data];
-      const text = `${artifact.header}\n${documents.map((d) => stringify(d, YAML_OPTIONS)).join('---\n')}`;
+      const text = `${artifact.header === undefined ? '' : `${artifact.header}\n`}${documents.map((d) => stringify(d, YAML_OPTIONS)).join('---\n')}`;
       return (fast ? canonicalYaml(text) : undefined) ?? prettier(text, 'yaml', artifact.path);
     }
     case 'jsonnet': {

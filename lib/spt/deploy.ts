@@ -79,19 +79,3 @@ export const RESOURCE_KEYS: readonly (keyof SptConfig)[] = ['ruleLabels', 'grafa
 
 /** jsonnet-bundler's v1 format; the rendered mixin needs no other Jsonnet package. */
 const JSONNETFILE = { version: 1, dependencies: [], legacyImports: true };
-
-/** The render command for a config file as a consumer types it, each argument quoted for a POSIX shell when needed. */
-export function renderCommandLine(options: { config: string; out?: string; parts: readonly Part[] }): string {
-  const args = [
-    'render',
-    '--config',
-    options.config,
-    ...(options.out !== undefined ? ['--out', options.out] : []),
-    ...(options.parts.length === 1 ? ['--only', ...options.parts] : []),
-  ];
-  return ['npx', 'spt-mixin', ...args.map(shellWord)].join(' ');
-}
-
-function shellWord(text: string): string {
-  return /^[\w./:=@%+,-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
-}
