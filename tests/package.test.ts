@@ -191,7 +191,7 @@ test('npx spt-mixin render from a subfolder writes deploy/ byte for byte, and ch
   mkdirSync(sub, { recursive: true });
   const render = run('npx', ['spt-mixin', 'render', '--out', 'monitoring/spt'], sub);
   assert.is(render.status, 0, render.stderr);
-  assert.match(render.stdout, 'wrote 6 files to monitoring/spt');
+  assert.match(render.stdout, `wrote ${snapshot(deploy).size} files to monitoring/spt`);
   assert.equal(snapshot(join(sub, 'monitoring/spt')), snapshot(deploy));
   const check = bin(sub, 'check', '--out', 'monitoring/spt');
   assert.is(check.status, 0, check.stderr);
@@ -228,7 +228,8 @@ test('the installed command: --help, --version, an unknown flag, validate, lint,
   assert.match(typo.stderr, 'error: unknown option --ouput; did you mean --out?');
   assert.not.ok(existsSync(join(consumer, 'x')));
   assert.is(bin(consumer, 'validate').status, 0);
-  assert.is(bin(consumer, 'lint').status, 0, 'lints ./deploy');
+  const lint = bin(consumer, 'lint');
+  assert.is(lint.status, 0, `lints ./deploy: ${lint.stdout}${lint.stderr}`);
   writeFileSync(join(consumer, 'deploy/grafana/data/old.json'), '{}\n');
   const check = bin(consumer, 'check');
   assert.is(check.status, 1);

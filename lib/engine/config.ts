@@ -49,6 +49,8 @@ export function assertSchema(
   const problem = translateSchemaError(error, config, {
     knownKeys: (path) => Object.keys(schemaAt(schema, path)?.properties ?? {}),
     expectedForm: (path) => expectedForm(path.join('.')),
+    // Config files are YAML (JSON is YAML too), where `refresh: 30` is a number.
+    fromYaml: true,
   });
   throw new ConfigError(problem.segments.join('.'), problem.problem);
 }

@@ -25,6 +25,8 @@ export interface TranslateOptions {
   expectedForm?: (segments: readonly string[]) => string | undefined;
   /** Names the schema in hints, e.g. "@grafana/schema's Dashboard type". */
   schemaName?: string;
+  /** The data came from YAML, where an unquoted `30` or `true` is a number or boolean: say to quote it. */
+  fromYaml?: boolean;
 }
 
 export function translateSchemaError(error: ErrorObject, data: unknown, options: TranslateOptions = {}): SchemaProblem {
@@ -55,7 +57,7 @@ export function translateSchemaError(error: ErrorObject, data: unknown, options:
       return make('is required', `add "${key}"`);
     case 'type': {
       const raw = valueAt(data, at);
-      if (params.type === 'string' && (typeof raw === 'number' || typeof raw === 'boolean')) {
+      if (options.fromYaml && params.type === 'string' && (typeof raw === 'number' || typeof raw === 'boolean')) {
         // YAML reads `30` or `true` as a number or boolean where the key wants the text.
         const form = options.expectedForm?.(at);
         const fix = `quote it, ${at.at(-1) ?? 'value'}: "${String(raw)}"`;
