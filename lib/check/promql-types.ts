@@ -92,7 +92,6 @@ const EXPRESSIONS: ReadonlySet<string> = new Set(
 );
 const COMPARISONS: ReadonlySet<string> = new Set(['Eql', 'Neq', 'Gtr', 'Lss', 'Gte', 'Lte']);
 const SET_OPERATORS: ReadonlySet<string> = new Set(['And', 'Or', 'Unless']);
-const MODIFIERS: ReadonlySet<string> = new Set(['OffsetExpr', 'StepInvariantExpr']);
 /** What Prometheus lets `offset` and `@` stand after: they are stored on the selector or subquery. */
 const MODIFIABLE: ReadonlySet<string> = new Set(['VectorSelector', 'MatrixSelector', 'SubqueryExpr']);
 
@@ -133,7 +132,23 @@ function expressionOf(parsed: ParsedPromql): SyntaxNode | undefined {
   return firstExpression(parsed.tree.topNode);
 }
 
-function typeOf(node: SyntaxNode, walk: Walk): Type {
+/**
+ * Postfix forms: a range `[5m]`, a subquery `[5m:1m]`, `offset` and `@`. Prometheus's grammar binds them tighter
+ * than every operator (OFFSET and LEFT_BRACKET have the highest precedence, and `@` is shifted), so in
+ * `time() - foo offset 10m` or `-foo @ 100` they belong to `foo`. lezer-promql wraps them around the whole
+ * binary or unary expression instead; the walk carries them down to the operand they belong to.
+ */
+const POSTFIX: ReadonlySet<string> = new Set(['MatrixSelector', 'SubqueryExpr', 'OffsetExpr', 'StepInvariantExpr']);
+
+/** `pending`: postfix nodes lezer put above this node that belong to its rightmost operand, innermost first. */
+function typeOf(node: SyntaxNode, walk: Walk, pending: readonly SyntaxNode[] = []): Type {
+  if (POSTFIX.has(node.name)) {
+    const inner = firstExpression(node);
+    return inner ? typeOf(inner, walk, [node, ...pending]) : undefined;
+  }
+  if (node.name === 'UnaryExpr') return unaryType(node, walk, pending);
+  if (node.name === 'BinaryExpr') return binaryType(node, walk, pending);
+  if (pending.length > 0) return postfixedType(node, pending, walk);
   switch (node.name) {
     case 'NumberDurationLiteral':
       return 'scalar';
@@ -141,17 +156,6 @@ function typeOf(node: SyntaxNode, walk: Walk): Type {
       return 'string';
     case 'VectorSelector':
       return vectorSelectorType(node, walk.parsed);
-    case 'MatrixSelector':
-      return matrixSelectorType(node, walk);
-    case 'SubqueryExpr':
-      return subqueryType(node, walk);
-    case 'OffsetExpr':
-    case 'StepInvariantExpr':
-      return modifiedType(node, walk);
-    case 'UnaryExpr':
-      return unaryType(node, walk);
-    case 'BinaryExpr':
-      return binaryType(node, walk);
     case 'FunctionCall':
       return callType(node, walk);
     case 'AggregateExpr':
@@ -169,67 +173,61 @@ function vectorSelectorType(node: SyntaxNode, parsed: ParsedPromql): Type {
   return bare && isTemplated(parsed, spanOf(name)) ? undefined : 'vector';
 }
 
-function matrixSelectorType(node: SyntaxNode, walk: Walk): Type {
-  const inner = firstExpression(node);
-  if (inner && inner.name !== 'VectorSelector') {
-    const modified = MODIFIERS.has(inner.name);
-    report(
-      walk,
-      'promql/type',
-      inner,
-      modified ? 'offset or @ before a range' : 'a range [..] after something that is not a metric selector',
-      modified
-        ? 'write the range first: x[5m] offset 1h'
-        : 'put the range on the selector, e.g. rate(x[5m]), or use a subquery: (expr)[5m:1m]',
-    );
-    typeOf(inner, walk);
+/**
+ * The postfixes applied to an operand in order, as Prometheus checks them: a range only on a bare selector, a
+ * subquery only over an instant vector, `offset` and `@` each once and only on a selector or subquery.
+ */
+function postfixedType(base: SyntaxNode, postfixes: readonly SyntaxNode[], walk: Walk): Type {
+  let type = typeOf(base, walk);
+  let shape = base.name;
+  let modifiers = new Set<string>();
+  // What each postfix applies to: the base and the postfixes before it. Reports point there.
+  let operand: Span = spanOf(base);
+  for (const postfix of postfixes) {
+    const applied = { from: base.from, to: postfix.to };
+    if (postfix.name === 'MatrixSelector') {
+      if (shape !== 'VectorSelector' || modifiers.size > 0) {
+        const modified = modifiers.size > 0;
+        reportAt(
+          walk,
+          'promql/type',
+          operand,
+          modified ? 'offset or @ before a range' : 'a range [..] after something that is not a metric selector',
+          modified
+            ? 'write the range first: x[5m] offset 1h'
+            : 'put the range on the selector, e.g. rate(x[5m]), or use a subquery: (expr)[5m:1m]',
+        );
+      }
+      [type, shape, modifiers] = ['matrix', postfix.name, new Set()];
+    } else if (postfix.name === 'SubqueryExpr') {
+      if (type && type !== 'vector') {
+        reportAt(walk, 'promql/type', operand, `a subquery over ${article(type)}`, 'a subquery [range:step] takes an instant-vector expression');
+      }
+      [type, shape, modifiers] = ['matrix', postfix.name, new Set()];
+    } else {
+      const modifier = postfix.name === 'OffsetExpr' ? 'offset' : '@';
+      if (!MODIFIABLE.has(shape)) {
+        reportAt(
+          walk,
+          'promql/modifier',
+          applied,
+          'offset or @ after something that is not a selector or subquery',
+          'move the modifier onto the selector inside: rate(x[5m] offset 1h), not rate(x[5m]) offset 1h',
+        );
+        shape = 'reported';
+      } else if (modifiers.has(modifier)) {
+        reportAt(walk, 'promql/modifier', applied, `${modifier} set more than once`, `keep one ${modifier}`);
+      }
+      modifiers.add(modifier);
+    }
+    operand = applied;
   }
-  return 'matrix';
+  return type;
 }
 
-function subqueryType(node: SyntaxNode, walk: Walk): Type {
-  const inner = firstExpression(node);
-  const type = firstOrUnknown(inner, walk);
-  if (inner && type && type !== 'vector') {
-    report(
-      walk,
-      'promql/type',
-      inner,
-      `a subquery over ${article(type)}`,
-      'a subquery [range:step] takes an instant-vector expression',
-    );
-  }
-  return 'matrix';
-}
-
-/** `offset` and `@` each once, on a selector or subquery; Prometheus stores them there, not on expressions. */
-function modifiedType(node: SyntaxNode, walk: Walk): Type {
-  const counts = new Map<string, number>();
-  let base: SyntaxNode | undefined = node;
-  while (base && MODIFIERS.has(base.name)) {
-    counts.set(base.name, (counts.get(base.name) ?? 0) + 1);
-    base = firstExpression(base);
-  }
-  if (!base) return undefined;
-  if (!MODIFIABLE.has(base.name)) {
-    report(
-      walk,
-      'promql/modifier',
-      node,
-      'offset or @ after something that is not a selector or subquery',
-      'move the modifier onto the selector inside: rate(x[5m] offset 1h), not rate(x[5m]) offset 1h',
-    );
-  }
-  for (const [name, count] of counts) {
-    const modifier = name === 'OffsetExpr' ? 'offset' : '@';
-    if (count > 1) report(walk, 'promql/modifier', node, `${modifier} set more than once`, `keep one ${modifier}`);
-  }
-  return typeOf(base, walk);
-}
-
-function unaryType(node: SyntaxNode, walk: Walk): Type {
+function unaryType(node: SyntaxNode, walk: Walk, pending: readonly SyntaxNode[]): Type {
   const operand = firstExpression(node);
-  const type = firstOrUnknown(operand, walk);
+  const type = operand ? typeOf(operand, walk, pending) : undefined;
   if (operand && (type === 'matrix' || type === 'string')) {
     report(walk, 'promql/type', operand, `unary minus or plus on ${article(type)}`, 'apply it to a scalar or an instant vector');
     return undefined;
@@ -237,11 +235,11 @@ function unaryType(node: SyntaxNode, walk: Walk): Type {
   return type;
 }
 
-function binaryType(node: SyntaxNode, walk: Walk): Type {
+function binaryType(node: SyntaxNode, walk: Walk, pending: readonly SyntaxNode[]): Type {
   const [left, right] = expressionChildren(node);
   const operator = left && childAfter(node, left);
   if (!left || !right || !operator) return undefined;
-  const types = [operandType(left, walk), operandType(right, walk)] as const;
+  const types = [operandType(left, walk), operandType(right, walk, pending)] as const;
   const op = operator.name;
   const bool = node.getChild('BoolModifier');
   if (bool && !COMPARISONS.has(op)) {
@@ -277,8 +275,8 @@ function binaryType(node: SyntaxNode, walk: Walk): Type {
 }
 
 /** Operands are scalars or instant vectors; anything else is reported here and is unknown from then on. */
-function operandType(operand: SyntaxNode, walk: Walk): Type {
-  const type = typeOf(operand, walk);
+function operandType(operand: SyntaxNode, walk: Walk, pending: readonly SyntaxNode[] = []): Type {
+  const type = typeOf(operand, walk, pending);
   if (type !== 'matrix' && type !== 'string') return type;
   const hint =
     type === 'matrix'
@@ -451,5 +449,9 @@ function article(type: ValueType): string {
 }
 
 function report(walk: Walk, rule: string, node: SyntaxNode, message: string, hint: string): void {
-  walk.issues.push({ rule, message, hint, position: spanOf(node) });
+  reportAt(walk, rule, spanOf(node), message, hint);
+}
+
+function reportAt(walk: Walk, rule: string, position: Span, message: string, hint: string): void {
+  walk.issues.push({ rule, message, hint, position });
 }
