@@ -229,7 +229,7 @@ function unaryType(node: SyntaxNode, walk: Walk, pending: readonly SyntaxNode[])
   const operand = firstExpression(node);
   const type = operand ? typeOf(operand, walk, pending) : undefined;
   if (operand && (type === 'matrix' || type === 'string')) {
-    report(walk, 'promql/type', operand, `unary minus or plus on ${article(type)}`, 'apply it to a scalar or an instant vector');
+    reportAt(walk, 'promql/type', withPostfixes(operand, pending), `unary minus or plus on ${article(type)}`, 'apply it to a scalar or an instant vector');
     return undefined;
   }
   return type;
@@ -282,8 +282,13 @@ function operandType(operand: SyntaxNode, walk: Walk, pending: readonly SyntaxNo
     type === 'matrix'
       ? 'wrap the range in a function such as rate(...) or max_over_time(...)'
       : 'strings only go into function arguments';
-  report(walk, 'promql/type', operand, `an operator applied to ${article(type)}`, hint);
+  reportAt(walk, 'promql/type', withPostfixes(operand, pending), `an operator applied to ${article(type)}`, hint);
   return undefined;
+}
+
+/** An operand with the postfixes that belong to it, as Prometheus reads it. */
+function withPostfixes(operand: SyntaxNode, pending: readonly SyntaxNode[]): Span {
+  return { from: operand.from, to: Math.max(operand.to, ...pending.map((p) => p.to)) };
 }
 
 function matchingIssues(node: SyntaxNode, op: string, types: readonly [Type, Type], walk: Walk): void {
