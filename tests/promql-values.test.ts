@@ -127,10 +127,10 @@ test('literals read as Prometheus reads them', () => {
 });
 
 test('regex errors are one line and name Go\'s reason', () => {
-  assert.is(regexProblem('x{1001}'), 'does not compile: invalid repeat count at "{1001}"');
+  assert.is(regexProblem('x{1001}'), 'does not compile: invalid repeat count in "{1001}"');
   assert.is(regexProblem('a\n('), 'does not compile: missing closing )');
-  assert.is(regexProblem('a**'), 'does not compile: invalid nested repetition operator at "**"');
-  assert.is(regexProblem('[a-\\d]'), 'does not compile: invalid escape sequence at "\\\\d"');
+  assert.is(regexProblem('a**'), 'does not compile: invalid nested repetition operator in "**"');
+  assert.is(regexProblem('[a-\\d]'), 'does not compile: invalid escape sequence in "\\\\d"');
   assert.is(regexProblem('a|b'), undefined);
 });
 

@@ -6,8 +6,8 @@
  */
 import type { SyntaxNode } from '@lezer/common';
 import type { Severity } from './finding.js';
-import { isTemplated, type ParsedPromql, type Span } from './promql-parse.js';
-import { readLabelMatchers, spanOf } from '../engine/selector.js';
+import { isTemplated, selectorsOf, type ParsedPromql, type Selector, type Span } from './promql-parse.js';
+import { spanOf } from '../engine/selector.js';
 import { REGEX_HINT, durationValue, isDurationSyntax, matchesEmpty, numberValue, regexProblem } from '../engine/promql-literals.js';
 
 export interface ValueIssue {
@@ -20,7 +20,7 @@ export interface ValueIssue {
 
 /** Functions Prometheus's functions.go marks Experimental: refused unless promql-experimental-functions is on. */
 const EXPERIMENTAL_FUNCTIONS: ReadonlySet<string> = new Set([
-  'double_exponential_smoothing', 'end', 'first_over_time', 'histogram_quantiles', 'info', 'integral', 'mad_over_time',
+  'double_exponential_smoothing', 'end', 'first_over_time', 'histogram_quantiles', 'info', 'mad_over_time',
   'range', 'sort_by_label', 'sort_by_label_desc', 'start', 'step', 'ts_of_first_over_time', 'ts_of_last_over_time',
   'ts_of_max_over_time', 'ts_of_min_over_time',
 ]);
@@ -43,7 +43,9 @@ interface Walk {
 /** Meant for expressions without syntax errors, like the type check. */
 export function checkValues(parsed: ParsedPromql): ValueIssue[] {
   const walk: Walk = { parsed, issues: [], features: new Map() };
-  parsed.tree.iterate({ enter: (n) => visit(n.node, walk) });
+  for (const selector of selectorsOf(parsed)) selectorIssues(selector, walk);
+  // Only the nodes visit() judges are made into SyntaxNode objects: most of a tree is neither.
+  parsed.tree.iterate({ enter: (n) => (VISITED.has(n.name) ? visit(n.node, walk) : undefined) });
   for (const [flag, { what, position }] of walk.features) {
     walk.issues.push({
       rule: 'promql/feature-flag',
@@ -56,10 +58,13 @@ export function checkValues(parsed: ParsedPromql): ValueIssue[] {
   return walk.issues;
 }
 
+const VISITED: ReadonlySet<string> = new Set([
+  'NumberDurationLiteral', 'MatrixSelector', 'SubqueryExpr', 'OffsetExpr', 'StepInvariantExpr', 'FunctionCall',
+  'AggregateOp', 'AnchoredExpr', 'SmoothedExpr', 'FillModifier',
+]);
+
 function visit(node: SyntaxNode, walk: Walk): void {
   switch (node.name) {
-    case 'VectorSelector':
-      return selectorIssues(node, walk);
     case 'NumberDurationLiteral':
       return numberIssues(node, walk);
     case 'MatrixSelector':
@@ -90,15 +95,15 @@ function visit(node: SyntaxNode, walk: Walk): void {
   }
 }
 
-function selectorIssues(node: SyntaxNode, walk: Walk): void {
-  const list = node.getChild('LabelMatchers');
-  const read = list ? readLabelMatchers(list, walk.parsed.text) : { matchers: [], metricNames: [] };
+function selectorIssues(selector: Selector, walk: Walk): void {
+  const { node, matchers } = selector;
   const identifier = node.getChild('Identifier');
-  const nameMatchers = read.matchers.filter((m) => m.label === '__name__');
-  if ((identifier && read.metricNames.length + nameMatchers.length > 0) || read.metricNames.length > 1) {
+  const quotedNames = node.getChild('LabelMatchers')?.getChildren('QuotedLabelName').length ?? 0;
+  const nameMatchers = matchers.filter((m) => m.label === '__name__').length;
+  if ((identifier && quotedNames + nameMatchers > 0) || quotedNames > 1) {
     error(walk, node, 'the metric name is set twice', 'name the metric once: foo{job="x"}, or {__name__="foo", job="x"}');
   }
-  for (const m of read.matchers) {
+  for (const m of matchers) {
     if (m.op !== '=~' && m.op !== '!~') continue;
     if (!m.utf8) error(walk, m.position, `regular expression ${JSON.stringify(m.value)} is not valid UTF-8`, REGEX_HINT);
     // A Grafana variable in the value is replaced by Grafana first; what it becomes is not known here.
@@ -107,8 +112,8 @@ function selectorIssues(node: SyntaxNode, walk: Walk): void {
       if (problem) error(walk, m.position, `regular expression ${JSON.stringify(m.value)} ${problem}`, REGEX_HINT);
     }
   }
-  if (identifier || read.metricNames.length > 0 || isTemplated(walk.parsed, spanOf(node))) return;
-  if (read.matchers.every((m) => matchesEmpty(m.op, m.value) === true && !hasGrafanaVariable(m.value))) {
+  if (identifier || quotedNames > 0 || isTemplated(walk.parsed, selector.position)) return;
+  if (matchers.every((m) => matchesEmpty(m.op, m.value) === true && !hasGrafanaVariable(m.value))) {
     error(
       walk,
       node,

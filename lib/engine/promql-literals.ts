@@ -3,7 +3,18 @@
  * values. The encoder in promql.ts writes these; the checks and the config's selector read them here, so both
  * directions agree on one definition.
  */
-import { RE2JS } from 're2js';
+import { createRequire } from 'node:module';
+import type { RE2JS } from 're2js';
+
+/**
+ * re2js is loaded on the first regex that needs it: loading it costs about 20 ms, as much as validating the whole
+ * SPT mixin, whose regexes are all plain (see PLAIN_PATTERN).
+ */
+let re2js: typeof RE2JS | undefined;
+function re2(): typeof RE2JS {
+  re2js ??= (createRequire(import.meta.url)('re2js') as typeof import('re2js')).RE2JS;
+  return re2js;
+}
 
 // ---- durations -------------------------------------------------------------------------------------------------
 
@@ -178,6 +189,12 @@ const SCRIPTS_NEWER_THAN_GO: ReadonlySet<string> = new Set([
   'Beria_Erfe', 'Chisoi', 'Sidetic', 'Tai_Yo', 'Tolong_Siki',
 ]);
 
+/**
+ * Literal characters, `.` and `|` only: nothing in such a pattern can be malformed for Go's parser (no repeat,
+ * group, class or escape), so it is valid without asking re2js. `5..` and `prod|stage` are such patterns.
+ */
+const PLAIN_PATTERN = /^[\w .|:/,=@%&'"<>!~;#-]*$/;
+
 /** Compiled regexes or why they do not compile, kept: a selector's regex recurs in every rule and panel. Bounded. */
 const regexes = new Map<string, RE2JS | string>();
 const REGEXES_KEPT = 10_000;
@@ -189,6 +206,7 @@ const REGEXES_KEPT = 10_000;
  * groups), so its verdict is Go's, except for the differences corrected here.
  */
 export function regexProblem(pattern: string): string | undefined {
+  if (PLAIN_PATTERN.test(pattern)) return undefined;
   const regex = compiled(pattern);
   return typeof regex === 'string' ? regex : undefined;
 }
@@ -207,12 +225,12 @@ function compile(pattern: string): RE2JS | string {
   const newer = newerScript(pattern);
   if (newer) return `uses \\p{${newer}}, a Unicode class Go's regexp does not know`;
   try {
-    return RE2JS.compile(`^(?s:${pattern})$`);
+    return re2().compile(`^(?s:${pattern})$`);
   } catch (error) {
     // Go's message is `code: \`part\``; the part is quoted as JSON so a newline in it stays on one line, and
     // left out when it is the whole wrapped pattern, which is ours rather than the user's.
     const [, code = '', part] = /^(?:error parsing regexp: )?([^`]*?)(?:: `([\s\S]*)`)?$/.exec((error as Error).message) ?? [];
-    return `does not compile: ${code}${part === undefined || part.startsWith('^(?s:') ? '' : ` at ${JSON.stringify(part)}`}`;
+    return `does not compile: ${code}${part === undefined || part.startsWith('^(?s:') ? '' : ` in ${JSON.stringify(part)}`}`;
   }
 }
 
