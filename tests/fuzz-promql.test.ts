@@ -16,24 +16,9 @@ import * as assert from 'uvu/assert';
 import mixin from 'spt-mixin';
 import { checkExpr } from '../lib/check/promql.js';
 import { substituteGrafanaVariables } from '../lib/check/promql-parse.js';
+import { pick, random } from './helpers.js';
 
 const MUTANTS = 600;
-
-/** mulberry32, as in the config fuzz: a failure is reproducible from the seed and index. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function pick<T>(r: () => number, list: readonly T[]): T {
-  return list[Math.floor(r() * list.length)] as T;
-}
 
 /** Every `expr` in the rules and the dashboard; Grafana's variables replaced as the checks replace them. */
 function ownExpressions(): string[] {
