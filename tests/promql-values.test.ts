@@ -7,6 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkExpr } from '../lib/check/promql.js';
+import { parsePromql, selectorsOf } from '../lib/check/promql-parse.js';
 import { durationValue, matchesEmpty, numberValue, regexProblem } from '../lib/engine/promql-literals.js';
 
 function errors(expr: string): string[] {
@@ -80,6 +81,12 @@ const refused: Array<[expr: string, rule: string]> = [
 for (const [expr, rule] of refused) {
   test(`refused: ${expr}`, () => assert.ok(errors(expr).includes(rule), `${expr}: ${JSON.stringify(errors(expr))}`));
 }
+
+test('offset as a metric name keeps its name; as a label name it is untouched', () => {
+  assert.equal(selectorsOf(parsePromql('offset{a="b"} + rate(offset[5m])')).map((s) => s.metric?.name), ['offset', 'offset']);
+  assert.equal(selectorsOf(parsePromql('sum by (offset) (x{offset="y"})'))[0]?.matchers.map((m) => m.label), ['offset']);
+  assert.equal(errors('sum by (offset) (x{offset="y"})'), []);
+});
 
 test('the matcher in a selector that must not select everything is read after Grafana substitution', () => {
   assert.equal(errors('{job=~"$job"}'), []);

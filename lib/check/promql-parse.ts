@@ -49,10 +49,11 @@ const VARIABLE = /\$(\w+)|\$\{(\w+)(?:\.[^:}]+)?(?::[^}]+)?\}|\[\[(\w+)(?::\w+)?
 const TRAILING_DOT = /\d+\.(?![\w.])/y;
 
 /**
- * `offset` where an operand starts is a metric name to Prometheus (its grammar lists OFFSET among the metric
- * identifiers); lezer-promql reads it only as the modifier. It is read as an identifier of the same length.
+ * `offset` where an operand starts, before `{`, `[` or the end, is a metric name to Prometheus (its grammar lists
+ * OFFSET among the metric identifiers); lezer-promql reads it only as the modifier. It is read as an identifier of
+ * the same length. As a label name (`{offset="x"}`, `by (offset)`) lezer-promql already reads it right.
  */
-const KEYWORD_AS_NAME = /offset\b/iy;
+const KEYWORD_AS_NAME = /offset(?=\s*(?:\{|\[|$))/iy;
 
 /** Variables Grafana fills with a duration such as `1m`; they may stand wherever a duration can. */
 const DURATION_VARIABLES: ReadonlySet<string> = new Set(['__interval', '__rate_interval', '__range']);

@@ -72,6 +72,7 @@ export function numberValue(text: string): NumberValue {
   if (lower === 'inf' || lower === 'infinity') return { ok: true, value: sign * Infinity };
   if (lower === 'nan') return { ok: true, value: NaN };
   if (lower.startsWith('0x')) {
+    if (!/^0x[0-9a-f]+$/.test(lower)) return { ok: false, message: `${text} is not a number` };
     const value = BigInt(lower);
     return value > INT64_MAX ? { ok: false, message: `number ${text} is out of range` } : { ok: true, value: sign * Number(value) };
   }
