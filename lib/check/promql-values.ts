@@ -101,21 +101,22 @@ function selectorIssues(selector: Selector, walk: Walk): void {
   const quotedNames = node.getChild('LabelMatchers')?.getChildren('QuotedLabelName').length ?? 0;
   const nameMatchers = matchers.filter((m) => m.label === '__name__').length;
   if ((identifier && quotedNames + nameMatchers > 0) || quotedNames > 1) {
-    error(walk, node, 'the metric name is set twice', 'name the metric once: foo{job="x"}, or {__name__="foo", job="x"}');
+    error(walk, 'promql/selector', node, 'the metric name is set twice', 'name the metric once: foo{job="x"}, or {__name__="foo", job="x"}');
   }
   for (const m of matchers) {
     if (m.op !== '=~' && m.op !== '!~') continue;
-    if (!m.utf8) error(walk, m.position, `regular expression ${JSON.stringify(m.value)} is not valid UTF-8`, REGEX_HINT);
+    if (!m.utf8) error(walk, 'promql/regex', m.position, `regular expression ${JSON.stringify(m.value)} is not valid UTF-8`, REGEX_HINT);
     // A Grafana variable in the value is replaced by Grafana first; what it becomes is not known here.
     else if (!hasGrafanaVariable(m.value)) {
       const problem = regexProblem(m.value);
-      if (problem) error(walk, m.position, `regular expression ${JSON.stringify(m.value)} ${problem}`, REGEX_HINT);
+      if (problem) error(walk, 'promql/regex', m.position, `regular expression ${JSON.stringify(m.value)} ${problem}`, REGEX_HINT);
     }
   }
   if (identifier || quotedNames > 0 || isTemplated(walk.parsed, selector.position)) return;
   if (matchers.every((m) => matchesEmpty(m.op, m.value) === true && !hasGrafanaVariable(m.value))) {
     error(
       walk,
+      'promql/selector',
       node,
       'a selector without a metric name needs a matcher that does not match the empty value',
       'name the metric, or add a matcher such as job="api" or job=~".+"; Prometheus refuses selectors that match every series',
@@ -133,7 +134,7 @@ function numberIssues(node: SyntaxNode, walk: Walk): void {
   const text = textOf(node, walk).trim();
   if (isDurationSyntax(text.replace(/^[+-]/, '')) || isTemplated(walk.parsed, spanOf(node))) return;
   const value = numberValue(text);
-  if (!value.ok) error(walk, node, value.message, 'write a number a float64 holds');
+  if (!value.ok) error(walk, 'promql/value', node, value.message, 'write a number a float64 holds');
 }
 
 function atIssues(node: SyntaxNode, walk: Walk): void {
@@ -141,7 +142,7 @@ function atIssues(node: SyntaxNode, walk: Walk): void {
   if (!timestamp || isTemplated(walk.parsed, spanOf(timestamp))) return;
   const value = numberValue(textOf(timestamp, walk));
   if (value.ok && !(Math.abs(value.value) < MAX_AT_SECONDS)) {
-    error(walk, timestamp, `timestamp ${textOf(timestamp, walk).trim()} is out of bounds for @`, 'give @ a Unix timestamp in seconds, or start() / end()');
+    error(walk, 'promql/value', timestamp, `timestamp ${textOf(timestamp, walk).trim()} is out of bounds for @`, 'give @ a Unix timestamp in seconds, or start() / end()');
   }
 }
 
@@ -153,7 +154,7 @@ function callIssues(node: SyntaxNode, walk: Walk): void {
   const body = node.getChild('FunctionCallBody');
   const second = body ? childrenOf(body)[1] : undefined;
   if (second && (second.name !== 'VectorSelector' || second.getChild('Identifier'))) {
-    error(walk, second, 'the second argument of info() must be label matchers only', 'write info(expr, {label="value"}), without a metric name or an operation');
+    error(walk, 'promql/type', second, 'the second argument of info() must be label matchers only', 'write info(expr, {label="value"}), without a metric name or an operation');
   }
 }
 
@@ -170,9 +171,9 @@ function durationIssues(node: SyntaxNode | null, positive: boolean, walk: Walk):
     return;
   }
   const value = durationValue(textOf(literal.node, walk).trim());
-  if (!value.ok) return error(walk, node, value.message, 'Prometheus holds durations up to about 292 years');
+  if (!value.ok) return error(walk, 'promql/value', node, value.message, 'Prometheus holds durations up to about 292 years');
   if (positive && literal.sign * value.seconds <= 0) {
-    error(walk, node, 'a range must be greater than 0', 'write a positive range such as [5m]');
+    error(walk, 'promql/value', node, 'a range must be greater than 0', 'write a positive range such as [5m]');
   }
 }
 
@@ -194,7 +195,7 @@ function zeroDivisors(node: SyntaxNode, walk: Walk): void {
     if (child.name === 'Div' || child.name === 'Mod') {
       const divisor = children[i + 1];
       if (divisor && constantSeconds(divisor, walk) === 0) {
-        error(walk, node, `${child.name === 'Div' ? 'division' : 'modulo'} by zero in a duration`, 'divide by a non-zero duration');
+        error(walk, 'promql/value', node, `${child.name === 'Div' ? 'division' : 'modulo'} by zero in a duration`, 'divide by a non-zero duration');
       }
     }
     if (DURATION_NODES.has(child.name)) zeroDivisors(child, walk);
@@ -221,9 +222,9 @@ function need(walk: Walk, flag: Feature, what: string, node: SyntaxNode): void {
   if (!walk.features.has(flag)) walk.features.set(flag, { what, position: spanOf(node) });
 }
 
-function error(walk: Walk, at: SyntaxNode | Span, message: string, hint: string): void {
+function error(walk: Walk, rule: string, at: SyntaxNode | Span, message: string, hint: string): void {
   const position = 'name' in at ? spanOf(at) : at;
-  walk.issues.push({ rule: 'promql/value', severity: 'error', message, hint, position });
+  walk.issues.push({ rule, severity: 'error', message, hint, position });
 }
 
 function textOf(node: SyntaxNode, walk: Walk): string {
