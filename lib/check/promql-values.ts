@@ -44,8 +44,7 @@ interface Walk {
 export function checkValues(parsed: ParsedPromql): ValueIssue[] {
   const walk: Walk = { parsed, issues: [], features: new Map() };
   for (const selector of selectorsOf(parsed)) selectorIssues(selector, walk);
-  // Only the nodes visit() judges are made into SyntaxNode objects: most of a tree is neither.
-  parsed.tree.iterate({ enter: (n) => (VISITED.has(n.name) ? visit(n.node, walk) : undefined) });
+  visitTree(walk);
   for (const [flag, { what, position }] of walk.features) {
     walk.issues.push({
       rule: 'promql/feature-flag',
@@ -57,6 +56,22 @@ export function checkValues(parsed: ParsedPromql): ValueIssue[] {
   }
   return walk.issues;
 }
+
+/** Only the nodes visit() judges become SyntaxNode objects, and subtrees that hold none are not entered. */
+function visitTree(walk: Walk): void {
+  const cursor = walk.parsed.tree.cursor();
+  for (;;) {
+    if (VISITED.has(cursor.name)) visit(cursor.node, walk);
+    if (!NOT_ENTERED.has(cursor.name) && cursor.firstChild()) continue;
+    while (!cursor.nextSibling()) if (!cursor.parent()) return;
+  }
+}
+
+/** Selectors are judged from selectorsOf; durations and labels by the node that holds them. */
+const NOT_ENTERED: ReadonlySet<string> = new Set([
+  'VectorSelector', 'LabelMatchers', 'GroupingLabels', 'StringLiteral', 'NumberDurationLiteral', 'FunctionIdentifier',
+  'AggregateOp', 'DurationExpr', 'OffsetDurationExpr', 'AtModifierPreprocessors',
+]);
 
 const VISITED: ReadonlySet<string> = new Set([
   'NumberDurationLiteral', 'MatrixSelector', 'SubqueryExpr', 'OffsetExpr', 'StepInvariantExpr', 'FunctionCall',
