@@ -53,6 +53,7 @@ const refused: Array<[expr: string, rule: string]> = [
   ['up{l=~"(a{2}){1000}"}', 'promql/regex'],
   ['up{l=~"(?=a)"}', 'promql/regex'],
   ['up{l=~"\\\\p{Todhri}"}', 'promql/regex'],
+  ['up{l=~"\\\\P{^Assigned}"}', 'promql/regex'],
   ['up{l=~"\\xff"}', 'promql/regex'],
   ['{}', 'promql/selector'],
   ['{x=""}', 'promql/selector'],

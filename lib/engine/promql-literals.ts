@@ -182,12 +182,14 @@ function utf8Value(bytes: readonly number[]): DecodedString {
 // ---- regex matcher values --------------------------------------------------------------------------------------
 
 /**
- * Unicode 16 and 17 scripts. re2js's tables are that new; Go's unicode package, whose tables Prometheus's
- * regexp (grafana/regexp) uses, is still at Unicode 15.0, so Go refuses `\p{Todhri}` as an unknown class.
+ * Class names re2js knows and Prometheus's regexp (grafana/regexp) does not. Its unicodeTable looks a name up
+ * in Go's unicode.Categories and unicode.Scripts, besides `Any`: Go's tables are still at Unicode 15.0, so the
+ * Unicode 16 and 17 scripts re2js has are unknown there; and `Assigned` is a special name of re2js (and of Go's
+ * own regexp since 1.25), not of the fork Prometheus uses.
  */
-const SCRIPTS_NEWER_THAN_GO: ReadonlySet<string> = new Set([
+const CLASSES_GO_REGEXP_LACKS: ReadonlySet<string> = new Set([
   'Garay', 'Gurung_Khema', 'Kirat_Rai', 'Ol_Onal', 'Sunuwar', 'Todhri', 'Tulu_Tigalari',
-  'Beria_Erfe', 'Chisoi', 'Sidetic', 'Tai_Yo', 'Tolong_Siki',
+  'Beria_Erfe', 'Chisoi', 'Sidetic', 'Tai_Yo', 'Tolong_Siki', 'Assigned',
 ]);
 
 /**
@@ -223,8 +225,8 @@ function compiled(pattern: string): RE2JS | string {
 }
 
 function compile(pattern: string): RE2JS | string {
-  const newer = newerScript(pattern);
-  if (newer) return `uses \\p{${newer}}, a Unicode class Go's regexp does not know`;
+  const unknown = classGoLacks(pattern);
+  if (unknown) return `uses \\p{${unknown}}, a Unicode class Go's regexp does not know`;
   try {
     return re2().compile(`^(?s:${pattern})$`);
   } catch (error) {
@@ -235,8 +237,8 @@ function compile(pattern: string): RE2JS | string {
   }
 }
 
-/** A `\p{Name}` or `\P{Name}` (outside `\Q...\E`) naming a script newer than Go's tables. */
-function newerScript(pattern: string): string | undefined {
+/** A `\p{Name}` or `\P{Name}` (outside `\Q...\E`) naming a class Prometheus's regexp does not know. */
+function classGoLacks(pattern: string): string | undefined {
   if (!pattern.includes('\\p{') && !pattern.includes('\\P{')) return undefined;
   for (let i = 0; i < pattern.length; i++) {
     if (pattern[i] !== '\\') continue;
@@ -249,7 +251,7 @@ function newerScript(pattern: string): string | undefined {
     }
     if ((next === 'p' || next === 'P') && pattern[i + 2] === '{') {
       const name = pattern.slice(i + 3, pattern.indexOf('}', i + 3)).replace(/^\^/, '');
-      if (SCRIPTS_NEWER_THAN_GO.has(name)) return name;
+      if (CLASSES_GO_REGEXP_LACKS.has(name)) return name;
     }
     i++;
   }
