@@ -29,6 +29,7 @@ const accepted = [
   '-foo @ 100',
   '5.',
   'foo @ 3.',
+  'foo[5m] @ 1m',
   '0x1f + 1e3 + Inf + NaN + -Inf + .5',
   'offset{step="1s"}[5m]',
   'rate(offset[5m])',
@@ -72,6 +73,7 @@ const refused: Array<[expr: string, rule: string]> = [
   ['foo[5s%0d]', 'promql/value'],
   ['foo @ NaN', 'promql/value'],
   ['foo @ +Inf', 'promql/value'],
+  ['foo @ 1e400', 'promql/value'],
   ['1e400', 'promql/value'],
   ['0x8000000000000000', 'promql/value'],
   ['info(up, target_info{a="b"})', 'promql/type'],
@@ -102,6 +104,7 @@ const features: Array<[expr: string, flag: string]> = [
   ['limitk(1, foo)', 'promql-experimental-functions'],
   ['info(up)', 'promql-experimental-functions'],
   ['rate(foo[5m] anchored)', 'promql-extended-range-selectors'],
+  ['a + on (x) fill(0) b', 'promql-binop-fill-modifiers'],
 ];
 for (const [expr, flag] of features) {
   test(`feature flag: ${expr}`, () => {

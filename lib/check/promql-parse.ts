@@ -226,6 +226,8 @@ export interface Selector {
   readonly matchers: readonly PositionedMatcher[];
   /** Written with a range, `x[5m]`. */
   readonly range: boolean;
+  /** How the metric is named: by an identifier (`foo{...}`) and by how many quoted names (`{"foo"}`). */
+  readonly names: { readonly identifier: boolean; readonly quoted: number };
   readonly position: Span;
   /** Innermost first; offsets, `@`, subqueries and parentheses are looked through. */
   readonly enclosing: readonly Enclosing[];
@@ -277,6 +279,7 @@ function selectorAt(node: SyntaxNode, parsed: ParsedPromql, enclosing: readonly 
     metric,
     matchers: read.matchers,
     range: node.parent?.name === 'MatrixSelector',
+    names: { identifier: identifier !== null, quoted: read.metricNames.length },
     position: spanOf(node),
     enclosing,
     node,

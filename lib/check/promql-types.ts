@@ -103,14 +103,17 @@ type Type = ValueType | undefined;
 interface Walk {
   readonly parsed: ParsedPromql;
   readonly issues: TypeIssue[];
+  /** Called with every expression node the walk reaches, so other checks need no walk of their own. */
+  readonly visit?: ((node: SyntaxNode) => void) | undefined;
 }
 
 /** Meant for expressions without syntax errors; on others the answer is empty rather than noise. */
-export function checkTypes(parsed: ParsedPromql): TypeIssue[] {
+export function checkTypes(parsed: ParsedPromql, visit?: (node: SyntaxNode) => void): TypeIssue[] {
   const root = expressionOf(parsed);
   if (!root) return [];
-  const walk: Walk = { parsed, issues: [] };
-  typeOf(root, walk);
+  const walk: Walk = { parsed, issues: [], visit };
+  // The rule lint asks for the same type next (exprType); this walk already found it.
+  types.set(parsed, typeOf(root, walk));
   return walk.issues;
 }
 
@@ -144,6 +147,7 @@ const POSTFIX: ReadonlySet<string> = new Set(['MatrixSelector', 'SubqueryExpr', 
 
 /** `pending`: postfix nodes lezer put above this node that belong to its rightmost operand, innermost first. */
 function typeOf(node: SyntaxNode, walk: Walk, pending: readonly SyntaxNode[] = []): Type {
+  walk.visit?.(node);
   if (POSTFIX.has(node.name)) {
     const inner = firstExpression(node);
     return inner ? typeOf(inner, walk, [node, ...pending]) : undefined;

@@ -26,6 +26,7 @@ const EXPERIMENTAL_FUNCTIONS: ReadonlySet<string> = new Set([
 ]);
 /** Aggregations the parser gates behind the same flag. */
 const EXPERIMENTAL_AGGREGATIONS: ReadonlySet<string> = new Set(['limitk', 'limit_ratio']);
+const EXPERIMENTAL_NAME = new RegExp(`\\b(?:${[...EXPERIMENTAL_FUNCTIONS, ...EXPERIMENTAL_AGGREGATIONS].join('|')})\\b`, 'i');
 
 type Feature = 'promql-experimental-functions' | 'promql-duration-expr' | 'promql-extended-range-selectors' | 'promql-binop-fill-modifiers';
 
@@ -38,45 +39,47 @@ interface Walk {
   readonly parsed: ParsedPromql;
   readonly issues: ValueIssue[];
   readonly features: Map<Feature, { what: string; position: Span }>;
+  /** Whether `fill` occurs in the text at all: most binary operations need no look for a fill modifier. */
+  readonly mayFill: boolean;
+  /** Whether the text names an experimental function or info(): most calls need no look. */
+  readonly mayNeedFlag: boolean;
 }
 
-/** Meant for expressions without syntax errors, like the type check. */
-export function checkValues(parsed: ParsedPromql): ValueIssue[] {
-  const walk: Walk = { parsed, issues: [], features: new Map() };
+export interface ValueChecks {
+  /** For every expression node: the type check's walk calls it (checkTypes(parsed, checks.visit)). */
+  readonly visit: (node: SyntaxNode) => void;
+  /** What was found, selectors included, with a warning per feature flag needed. */
+  readonly issues: () => ValueIssue[];
+}
+
+/**
+ * Meant for expressions without syntax errors, like the type check, whose walk feeds it: the expression nodes
+ * reach `visit` from there, so a tree is walked once for both.
+ */
+export function valueChecks(parsed: ParsedPromql): ValueChecks {
+  const walk: Walk = {
+    parsed,
+    issues: [],
+    features: new Map(),
+    mayFill: /fill/i.test(parsed.text),
+    mayNeedFlag: EXPERIMENTAL_NAME.test(parsed.text),
+  };
   for (const selector of selectorsOf(parsed)) selectorIssues(selector, walk);
-  visitTree(walk);
-  for (const [flag, { what, position }] of walk.features) {
-    walk.issues.push({
-      rule: 'promql/feature-flag',
-      severity: 'warning',
-      message: `${what} needs Prometheus's --enable-feature=${flag}`,
-      hint: `start Prometheus with --enable-feature=${flag}, or write the query without it`,
-      position,
-    });
-  }
-  return walk.issues;
+  return {
+    visit: (node) => visit(node, walk),
+    issues: () => [...walk.issues, ...featureWarnings(walk)],
+  };
 }
 
-/** Only the nodes visit() judges become SyntaxNode objects, and subtrees that hold none are not entered. */
-function visitTree(walk: Walk): void {
-  const cursor = walk.parsed.tree.cursor();
-  for (;;) {
-    if (VISITED.has(cursor.name)) visit(cursor.node, walk);
-    if (!NOT_ENTERED.has(cursor.name) && cursor.firstChild()) continue;
-    while (!cursor.nextSibling()) if (!cursor.parent()) return;
-  }
+function featureWarnings(walk: Walk): ValueIssue[] {
+  return [...walk.features].map(([flag, { what, position }]) => ({
+    rule: 'promql/feature-flag',
+    severity: 'warning' as const,
+    message: `${what} needs Prometheus's --enable-feature=${flag}`,
+    hint: `start Prometheus with --enable-feature=${flag}, or write the query without it`,
+    position,
+  }));
 }
-
-/** Selectors are judged from selectorsOf; durations and labels by the node that holds them. */
-const NOT_ENTERED: ReadonlySet<string> = new Set([
-  'VectorSelector', 'LabelMatchers', 'GroupingLabels', 'StringLiteral', 'NumberDurationLiteral', 'FunctionIdentifier',
-  'AggregateOp', 'DurationExpr', 'OffsetDurationExpr', 'AtModifierPreprocessors',
-]);
-
-const VISITED: ReadonlySet<string> = new Set([
-  'NumberDurationLiteral', 'MatrixSelector', 'SubqueryExpr', 'OffsetExpr', 'StepInvariantExpr', 'FunctionCall',
-  'AggregateOp', 'AnchoredExpr', 'SmoothedExpr', 'FillModifier',
-]);
 
 function visit(node: SyntaxNode, walk: Walk): void {
   switch (node.name) {
@@ -94,28 +97,31 @@ function visit(node: SyntaxNode, walk: Walk): void {
     case 'StepInvariantExpr':
       return atIssues(node, walk);
     case 'FunctionCall':
-      return callIssues(node, walk);
-    case 'AggregateOp': {
-      const name = textOf(node, walk).toLowerCase();
-      if (EXPERIMENTAL_AGGREGATIONS.has(name)) need(walk, 'promql-experimental-functions', `the ${name} aggregation`, node);
+      return walk.mayNeedFlag ? callIssues(node, walk) : undefined;
+    case 'AggregateExpr': {
+      if (!walk.mayNeedFlag) return;
+      const op = node.firstChild;
+      const name = op?.name === 'AggregateOp' ? textOf(op, walk).toLowerCase() : '';
+      if (op && EXPERIMENTAL_AGGREGATIONS.has(name)) need(walk, 'promql-experimental-functions', `the ${name} aggregation`, op);
       return;
     }
     case 'AnchoredExpr':
     case 'SmoothedExpr':
       return need(walk, 'promql-extended-range-selectors', `the ${node.name === 'AnchoredExpr' ? 'anchored' : 'smoothed'} modifier`, node);
-    case 'FillModifier':
-      return need(walk, 'promql-binop-fill-modifiers', 'a fill modifier', node);
+    case 'BinaryExpr': {
+      const fill = walk.mayFill ? node.getChild('FillModifier') : null;
+      if (fill) need(walk, 'promql-binop-fill-modifiers', 'a fill modifier', fill);
+      return;
+    }
     default:
       return;
   }
 }
 
 function selectorIssues(selector: Selector, walk: Walk): void {
-  const { node, matchers } = selector;
-  const identifier = node.getChild('Identifier');
-  const quotedNames = node.getChild('LabelMatchers')?.getChildren('QuotedLabelName').length ?? 0;
+  const { node, matchers, names } = selector;
   const nameMatchers = matchers.filter((m) => m.label === '__name__').length;
-  if ((identifier && quotedNames + nameMatchers > 0) || quotedNames > 1) {
+  if ((names.identifier && names.quoted + nameMatchers > 0) || names.quoted > 1) {
     error(walk, 'promql/selector', node, 'the metric name is set twice', 'name the metric once: foo{job="x"}, or {__name__="foo", job="x"}');
   }
   for (const m of matchers) {
@@ -127,7 +133,7 @@ function selectorIssues(selector: Selector, walk: Walk): void {
       if (problem) error(walk, 'promql/regex', m.position, `regular expression ${JSON.stringify(m.value)} ${problem}`, REGEX_HINT);
     }
   }
-  if (identifier || quotedNames > 0 || isTemplated(walk.parsed, selector.position)) return;
+  if (names.identifier || names.quoted > 0 || isTemplated(walk.parsed, selector.position)) return;
   if (matchers.every((m) => matchesEmpty(m.op, m.value) === true && !hasGrafanaVariable(m.value))) {
     error(
       walk,
@@ -145,8 +151,12 @@ function hasGrafanaVariable(value: string): boolean {
   return GRAFANA_VARIABLE.test(value);
 }
 
+/** Most numbers in queries: a plain decimal a float64 holds exactly as written. */
+const PLAIN_NUMBER = /^\d{1,15}(?:\.\d{0,15})?$/;
+
 function numberIssues(node: SyntaxNode, walk: Walk): void {
   const text = textOf(node, walk).trim();
+  if (PLAIN_NUMBER.test(text)) return;
   if (isDurationSyntax(text.replace(/^[+-]/, '')) || isTemplated(walk.parsed, spanOf(node))) return;
   const value = numberValue(text);
   if (!value.ok) error(walk, 'promql/value', node, value.message, 'write a number a float64 holds');
@@ -155,15 +165,18 @@ function numberIssues(node: SyntaxNode, walk: Walk): void {
 function atIssues(node: SyntaxNode, walk: Walk): void {
   const timestamp = node.getChild('NumberDurationLiteral');
   if (!timestamp || isTemplated(walk.parsed, spanOf(timestamp))) return;
-  const value = numberValue(textOf(timestamp, walk));
-  if (value.ok && !(Math.abs(value.value) < MAX_AT_SECONDS)) {
+  const text = textOf(timestamp, walk).trim();
+  // A duration stands for its seconds there too: `@ 1m` is 60.
+  const duration = isDurationSyntax(text.replace(/^[+-]/, '')) ? durationValue(text.replace(/^[+-]/, '')) : undefined;
+  const value = duration?.ok ? { ok: true, value: duration.seconds } : numberValue(text);
+  if (!value.ok || !(Math.abs(value.value) < MAX_AT_SECONDS)) {
     error(walk, 'promql/value', timestamp, `timestamp ${textOf(timestamp, walk).trim()} is out of bounds for @`, 'give @ a Unix timestamp in seconds, or start() / end()');
   }
 }
 
 function callIssues(node: SyntaxNode, walk: Walk): void {
-  const identifier = node.getChild('FunctionIdentifier');
-  const name = identifier ? textOf(identifier, walk) : '';
+  const identifier = node.firstChild;
+  const name = identifier?.name === 'FunctionIdentifier' ? textOf(identifier, walk) : '';
   if (EXPERIMENTAL_FUNCTIONS.has(name)) need(walk, 'promql-experimental-functions', `the function ${name}()`, node);
   if (name !== 'info') return;
   const body = node.getChild('FunctionCallBody');
@@ -193,6 +206,8 @@ function durationIssues(node: SyntaxNode | null, positive: boolean, walk: Walk):
 }
 
 function plainLiteral(node: SyntaxNode, walk: Walk): { node: SyntaxNode; sign: number } | undefined {
+  const first = node.firstChild;
+  if (first?.name === LITERAL && first.nextSibling === null) return { node: first, sign: 1 };
   const children = childrenOf(node);
   if (children.length === 1 && children[0]?.name === LITERAL) return { node: children[0], sign: 1 };
   const [op, operand] = children;

@@ -15,7 +15,7 @@ import {
   type Span,
 } from './promql-parse.js';
 import { checkTypes } from './promql-types.js';
-import { checkValues } from './promql-values.js';
+import { valueChecks } from './promql-values.js';
 import { closestName } from '../engine/closest.js';
 
 /** Functions that assume a counter: over a gauge they read every decrease as a reset. */
@@ -58,7 +58,9 @@ function checkUncached(expr: string, location: Location, catalogue: Catalogue | 
     const parsed = parsePromql(expr);
     const syntax = syntaxFindings(parsed, location);
     if (syntax.length > 0) return syntax;
-    const issues = [...checkTypes(parsed).map((i) => ({ ...i, severity: 'error' as const })), ...checkValues(parsed)];
+    const values = valueChecks(parsed);
+    const types = checkTypes(parsed, values.visit).map((i) => ({ ...i, severity: 'error' as const }));
+    const issues = [...types, ...values.issues()];
     const found = issues.map((i) => finding(i.rule, i.message, location, i.hint, i.position, i.severity));
     return catalogue ? [...found, ...catalogueFindings(parsed, location, catalogue)] : found;
   } catch (error) {

@@ -31,6 +31,8 @@ export function isPromDuration(text: string): boolean {
   return isDurationSyntax(text) && /[1-9]/.test(text);
 }
 
+const SINGLE_UNIT = /^(\d+)(ms|[ywdhms])$/;
+
 /** Largest duration Prometheus holds: its durations are int64 nanoseconds. */
 const MAX_DURATION_SECONDS = 9_223_372_036.854775807;
 
@@ -41,10 +43,14 @@ export type DurationValue = { ok: true; seconds: number } | { ok: false; message
  * `90` or `1.5`), in seconds; refused when it does not fit in Prometheus's int64 nanoseconds.
  */
 export function durationValue(text: string): DurationValue {
+  // The common case, one unit (`5m`), without the general reading.
+  const [, count, unit = 's'] = SINGLE_UNIT.exec(text) ?? [];
   let seconds: number;
-  if (isDurationSyntax(text)) {
+  if (count !== undefined) {
+    seconds = (Number(count) * (UNIT_MS[unit] ?? 0)) / 1000;
+  } else if (isDurationSyntax(text)) {
     seconds = 0;
-    for (const [, count = '0', unit = 's'] of text.matchAll(/(\d+)(ms|[ywdhms])/g)) seconds += (Number(count) * (UNIT_MS[unit] ?? 0)) / 1000;
+    for (const [, n = '0', u = 's'] of text.matchAll(/(\d+)(ms|[ywdhms])/g)) seconds += (Number(n) * (UNIT_MS[u] ?? 0)) / 1000;
   } else {
     const number = numberValue(text);
     if (!number.ok) return number;
