@@ -162,6 +162,21 @@ test(`${RUNS} generated configs: a clean config error, or output that passes eve
   }
 });
 
+test('a selector regex Go refuses is a one-line config error; one at the limit renders rules promtool accepts', async () => {
+  assert.throws(
+    () => mixin.withConfig({ sptSelector: 'job=~"x{1001}"' }),
+    (e: unknown) => e instanceof ConfigError && /sptSelector.*invalid repeat count/.test((e as Error).message) && !(e as Error).message.includes('\n'),
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'spt-fuzz-limit-'));
+  try {
+    const file = await render('limit', { sptSelector: 'job=~"x{1000}|(a{2}){500}|\\\\Q{}\\\\E"' }, dir);
+    assert.ok(file && file !== 'newer than promtool', 'accepted and handed to promtool');
+    promtoolAccepts([file]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 const re2Suite = join(import.meta.dirname, '..', '..', 'shared', 'reference-suites', 're2.jsonl');
 
 test('every RE2 suite case as the selector\'s regex: a clean config error, or rules promtool accepts', async () => {
