@@ -43,10 +43,9 @@ const DATE = sig(['vector'], 'vector', 1);
 const CONSTANT = sig([], 'scalar');
 
 /**
- * Prometheus 3.14's promql/parser/functions.go, experimental functions included (promql-values.ts warns of their
- * flag). Functions the grammar knows but this table does not (a newer Prometheus than the table, such as
- * lezer-promql's start_timestamp) are left unchecked. `integral` is in Prometheus's table but not in
- * lezer-promql 0.315's grammar, so it is a syntax error here.
+ * Prometheus's promql/parser/functions.go, experimental functions included (promql-values.ts warns of their
+ * flag). Functions the grammar knows but this table does not (lezer-promql 0.315's start_timestamp) are left
+ * unchecked; functions newer than the grammar (`integral`, on Prometheus's main branch) are syntax errors.
  */
 const FUNCTIONS: ReadonlyMap<string, Signature> = new Map([
   ...names(`abs absent acos acosh asin asinh atan atanh ceil cos cosh deg exp floor histogram_avg histogram_count
