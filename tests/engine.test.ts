@@ -72,13 +72,14 @@ test('promql: raw strings and non-finite numbers are refused', () => {
 });
 
 test('regex matchers: what Go RE2 accepts passes, what Prometheus would refuse is stopped', () => {
-  for (const ok of ['5..', '(?i)prod|stage', 'a\\.b', '\\d+', '(?P<x>a)', 'x{2,3}', '', '\\-', '\\ ']) {
-    assert.is(regexProblem(ok), undefined, ok);
-  }
-  for (const bad of ['(', '[a', 'a(?=b)', 'a(?!b)', '\\q', '\\8', '\\é', '*']) {
-    assert.type(regexProblem(bad), 'string', bad);
-  }
+  const accepted = ['5..', '(?i)prod|stage', 'a\\.b', '\\d+', '(?P<x>a)', 'x{2,3}', '', '\\-', '\\ ', 'x{1000}', '(a{2}){500}',
+    '\\Qa.b(\\E', '\\x{10FFFF}', '\\p{Greek}', '\\pL', '[[:alpha:]]', 'a)(b'];
+  for (const ok of accepted) assert.is(regexProblem(ok), undefined, ok);
+  const refused = ['(', '[a', 'a(?=b)', 'a(?!b)', '\\q', '\\8', '\\é', '*', 'x{1001}', '(a{2}){1000}', '((a{10}){10}){11}',
+    '\\Q\\E*', '\\x{110000}', '\\p{Foo}', '\\p{Todhri}', '[[:foo:]]', 'a**', '\\C', '\\Z'];
+  for (const bad of refused) assert.type(regexProblem(bad), 'string', bad);
   assert.throws(() => re('status', '5..('), isPromqlError);
+  assert.throws(() => re('job', 'x{1001}'), (e: unknown) => isPromqlError(e) && !(e as Error).message.includes('\n'));
 });
 
 test('durations: Grafana variables only where Grafana substitutes them', () => {

@@ -22,3 +22,19 @@ export function capture(): Io & { text: () => string } {
   const lines: string[] = [];
   return { out: (t) => lines.push(t), err: (t) => lines.push(t), text: () => lines.join('\n') };
 }
+
+/** mulberry32: a seeded generator, so a fuzz failure is reproducible from its seed and index. */
+export function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function pick<T>(r: () => number, list: readonly T[]): T {
+  return list[Math.floor(r() * list.length)] as T;
+}

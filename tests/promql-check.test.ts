@@ -107,7 +107,7 @@ const catalogueCases: Array<[comment: string, expr: string, findings: string[]]>
   ['known counter under rate', 'sum by (job) (rate(http_requests_total{code=~"5.."}[5m]))', []],
   ['buckets keep le through the aggregation', 'histogram_quantile(0.9, sum by (le, route) (rate(request_duration_seconds_bucket[5m])))', []],
   ['le is a bucket label', 'request_duration_seconds_bucket{le="+Inf"}', []],
-  ['__name__ is always there', 'up{__name__="up"}', []],
+  ['__name__ is always there', '{__name__="up", job=~".+"}', []],
   ['group_left brings labels from the other side', 'http_requests_total * on (job, instance) group_left (queue) queue_depth', []],
   ['labels made by label_replace are not judged', 'sum by (host) (label_replace(up, "host", "$1", "instance", "(.*)"))', []],
   ['templated names are not judged', 'sum by ($label) (rate($metric{$key="x"}[5m]))', []],

@@ -38,6 +38,12 @@ const valid = [
   'label_join(up, "dst", ",", "a", "b", "c")',
   'sort_by_label(x, "a", "b")',
   'day_of_month()',
+  // Prometheus binds offset and @ tighter than any operator: these modify `foo`, not the operation.
+  'time() - foo offset 10m',
+  '-foo @ 100',
+  'x - y offset 10m @ 100',
+  '(a + b{c="d"} @ 1234)[5m:] @ 1603775019',
+  '1 - -foo offset 5m',
   'hour(timestamp(x))',
   'vector(time())',
   'scalar(x) * 2',
@@ -115,6 +121,10 @@ const invalid: Array<[comment: string, expr: string, found: string[]]> = [
   ['group_left on a set operator', 'x and on (a) group_left y', ['promql/matching@13-23']],
   ['a label both in on and group_left', 'x * on (a) group_left (a) y', ['promql/matching@22-25']],
   ['only the first problem of a broken operand', 'sum(x[5m] + 1)', ['promql/type@4-9']],
+  // Prometheus binds ranges, subqueries, offset and @ to the operand before them, not to the whole operation.
+  ['a subquery binds to the right operand', 'a + b[5m:1m]', ['promql/type@4-12']],
+  ['a range binds inside the unary minus', '-x[5m]', ['promql/type@1-6']],
+  ['offset binds to the right operand, a function', 'x - rate(y[5m]) offset 1m', ['promql/modifier@4-25']],
 ];
 for (const [comment, expr, found] of invalid) {
   test(`ill typed: ${comment}`, () => assert.equal(issues(expr), found));

@@ -42,6 +42,19 @@ export interface ParsedPromql {
 /** Grafana's own variable syntax: `$name`, `${name}`, `${name.field:format}`, `[[name:format]]`. */
 const VARIABLE = /\$(\w+)|\$\{(\w+)(?:\.[^:}]+)?(?::[^}]+)?\}|\[\[(\w+)(?::\w+)?\]\]/y;
 
+/**
+ * A number with a trailing dot, `5.`: Prometheus's lexer (and Go's ParseFloat) read it as 5, lezer-promql's
+ * number token does not; the dot is read as a space, which keeps every position.
+ */
+const TRAILING_DOT = /\d+\.(?![\w.])/y;
+
+/**
+ * `offset` where an operand starts, before `{`, `[` or the end, is a metric name to Prometheus (its grammar lists
+ * OFFSET among the metric identifiers); lezer-promql reads it only as the modifier. It is read as an identifier of
+ * the same length. As a label name (`{offset="x"}`, `by (offset)`) lezer-promql already reads it right.
+ */
+const KEYWORD_AS_NAME = /offset(?=\s*(?:\{|\[|$))/iy;
+
 /** Variables Grafana fills with a duration such as `1m`; they may stand wherever a duration can. */
 const DURATION_VARIABLES: ReadonlySet<string> = new Set(['__interval', '__rate_interval', '__range']);
 /** Variables Grafana fills with a plain number (milliseconds, seconds, timestamps). */
@@ -62,7 +75,8 @@ export function substituteGrafanaVariables(expr: string): string {
  * Replaces each variable outside string literals and comments by a same-length placeholder fit for where it
  * stands: a duration inside `[...]` or after `offset`, a number after `@`, an aggregation before `(` or
  * `by`/`without`, otherwise an identifier (the variable with its punctuation turned into `_`), which is valid
- * as a metric name, a label name and an operand. Inside strings a variable is already valid PromQL.
+ * as a metric name, a label name and an operand. Inside strings a variable is already valid PromQL. Numbers
+ * lezer-promql does not read the way Prometheus does are rewritten to the same length too.
  */
 function substitute(expr: string): { text: string; variables: GrafanaVariable[] } {
   const variables: GrafanaVariable[] = [];
@@ -75,6 +89,20 @@ function substitute(expr: string): { text: string; variables: GrafanaVariable[] 
     if (skip !== undefined) {
       text += expr.slice(i, skip);
       i = skip;
+      continue;
+    }
+    TRAILING_DOT.lastIndex = i;
+    const number = /\d/.test(c) && !/[\w.:]/.test(expr[i - 1] ?? '') ? TRAILING_DOT.exec(expr) : null;
+    if (number) {
+      text += number[0].slice(0, -1) + ' ';
+      i += number[0].length;
+      continue;
+    }
+    KEYWORD_AS_NAME.lastIndex = i;
+    const keyword = c === 'o' || c === 'O' ? KEYWORD_AS_NAME.exec(expr) : null;
+    if (keyword && /(?:^|[(,{+\-*/%^<>=!])$/.test(text.trimEnd())) {
+      text += '_' + keyword[0].slice(1);
+      i += keyword[0].length;
       continue;
     }
     VARIABLE.lastIndex = i;
@@ -198,6 +226,8 @@ export interface Selector {
   readonly matchers: readonly PositionedMatcher[];
   /** Written with a range, `x[5m]`. */
   readonly range: boolean;
+  /** How the metric is named: by an identifier (`foo{...}`) and by how many quoted names (`{"foo"}`). */
+  readonly names: { readonly identifier: boolean; readonly quoted: number };
   readonly position: Span;
   /** Innermost first; offsets, `@`, subqueries and parentheses are looked through. */
   readonly enclosing: readonly Enclosing[];
@@ -222,7 +252,7 @@ function readSelectors(parsed: ParsedPromql): Selector[] {
   const selectors: Selector[] = [];
   const visit = (node: SyntaxNode, enclosing: readonly Enclosing[]): void => {
     if (node.name === 'VectorSelector') {
-      selectors.push(selectorAt(node, parsed.text, enclosing));
+      selectors.push(selectorAt(node, parsed, enclosing));
       return;
     }
     const operation = operationAt(node, parsed.text);
@@ -236,18 +266,20 @@ function readSelectors(parsed: ParsedPromql): Selector[] {
   return selectors;
 }
 
-function selectorAt(node: SyntaxNode, text: string, enclosing: readonly Enclosing[]): Selector {
+function selectorAt(node: SyntaxNode, parsed: ParsedPromql, enclosing: readonly Enclosing[]): Selector {
+  const text = parsed.text;
   const list = node.getChild('LabelMatchers');
   const read = list ? readLabelMatchers(list, text) : { matchers: [], metricNames: [] };
   const identifier = node.getChild('Identifier');
   const nameMatcher = read.matchers.find((m) => m.label === '__name__' && m.op === '=');
   const metric = identifier
-    ? { name: text.slice(identifier.from, identifier.to), position: spanOf(identifier) }
+    ? { name: parsed.source.slice(identifier.from, identifier.to), position: spanOf(identifier) }
     : (read.metricNames[0] ?? (nameMatcher && { name: nameMatcher.value, position: nameMatcher.position }));
   return {
     metric,
     matchers: read.matchers,
     range: node.parent?.name === 'MatrixSelector',
+    names: { identifier: identifier !== null, quoted: read.metricNames.length },
     position: spanOf(node),
     enclosing,
     node,

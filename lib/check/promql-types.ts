@@ -44,8 +44,9 @@ const DATE = sig(['vector'], 'vector', 1);
 const CONSTANT = sig([], 'scalar');
 
 /**
- * Prometheus's promql/parser/functions.go: the 2.x set, plus the newer ones lezer-promql parses. Functions the
- * grammar knows but this table does not (a newer Prometheus than the table) are left unchecked.
+ * Prometheus's promql/parser/functions.go, experimental functions included (promql-values.ts warns of their
+ * flag). Functions the grammar knows but this table does not (lezer-promql 0.315's start_timestamp) are left
+ * unchecked; functions newer than the grammar (`integral`, on Prometheus's main branch) are syntax errors.
  */
 const FUNCTIONS: ReadonlyMap<string, Signature> = new Map([
   ...names(`abs absent acos acosh asin asinh atan atanh ceil cos cosh deg exp floor histogram_avg histogram_count
@@ -93,7 +94,6 @@ const EXPRESSIONS: ReadonlySet<string> = new Set(
 );
 const COMPARISONS: ReadonlySet<string> = new Set(['Eql', 'Neq', 'Gtr', 'Lss', 'Gte', 'Lte']);
 const SET_OPERATORS: ReadonlySet<string> = new Set(['And', 'Or', 'Unless']);
-const MODIFIERS: ReadonlySet<string> = new Set(['OffsetExpr', 'StepInvariantExpr']);
 /** What Prometheus lets `offset` and `@` stand after: they are stored on the selector or subquery. */
 const MODIFIABLE: ReadonlySet<string> = new Set(['VectorSelector', 'MatrixSelector', 'SubqueryExpr']);
 
@@ -103,14 +103,17 @@ type Type = ValueType | undefined;
 interface Walk {
   readonly parsed: ParsedPromql;
   readonly issues: TypeIssue[];
+  /** Called with every expression node the walk reaches, so other checks need no walk of their own. */
+  readonly visit?: ((node: SyntaxNode) => void) | undefined;
 }
 
 /** Meant for expressions without syntax errors; on others the answer is empty rather than noise. */
-export function checkTypes(parsed: ParsedPromql): TypeIssue[] {
+export function checkTypes(parsed: ParsedPromql, visit?: (node: SyntaxNode) => void): TypeIssue[] {
   const root = expressionOf(parsed);
   if (!root) return [];
-  const walk: Walk = { parsed, issues: [] };
-  typeOf(root, walk);
+  const walk: Walk = { parsed, issues: [], visit };
+  // The rule lint asks for the same type next (exprType); this walk already found it.
+  types.set(parsed, typeOf(root, walk));
   return walk.issues;
 }
 
@@ -134,7 +137,24 @@ function expressionOf(parsed: ParsedPromql): SyntaxNode | undefined {
   return firstExpression(parsed.tree.topNode);
 }
 
-function typeOf(node: SyntaxNode, walk: Walk): Type {
+/**
+ * Postfix forms: a range `[5m]`, a subquery `[5m:1m]`, `offset` and `@`. Prometheus's grammar binds them tighter
+ * than every operator (OFFSET and LEFT_BRACKET have the highest precedence, and `@` is shifted), so in
+ * `time() - foo offset 10m` or `-foo @ 100` they belong to `foo`. lezer-promql wraps them around the whole
+ * binary or unary expression instead; the walk carries them down to the operand they belong to.
+ */
+const POSTFIX: ReadonlySet<string> = new Set(['MatrixSelector', 'SubqueryExpr', 'OffsetExpr', 'StepInvariantExpr']);
+
+/** `pending`: postfix nodes lezer put above this node that belong to its rightmost operand, innermost first. */
+function typeOf(node: SyntaxNode, walk: Walk, pending: readonly SyntaxNode[] = []): Type {
+  walk.visit?.(node);
+  if (POSTFIX.has(node.name)) {
+    const inner = firstExpression(node);
+    return inner ? typeOf(inner, walk, [node, ...pending]) : undefined;
+  }
+  if (node.name === 'UnaryExpr') return unaryType(node, walk, pending);
+  if (node.name === 'BinaryExpr') return binaryType(node, walk, pending);
+  if (pending.length > 0) return postfixedType(node, pending, walk);
   switch (node.name) {
     case 'NumberDurationLiteral':
       return 'scalar';
@@ -142,17 +162,6 @@ function typeOf(node: SyntaxNode, walk: Walk): Type {
       return 'string';
     case 'VectorSelector':
       return vectorSelectorType(node, walk.parsed);
-    case 'MatrixSelector':
-      return matrixSelectorType(node, walk);
-    case 'SubqueryExpr':
-      return subqueryType(node, walk);
-    case 'OffsetExpr':
-    case 'StepInvariantExpr':
-      return modifiedType(node, walk);
-    case 'UnaryExpr':
-      return unaryType(node, walk);
-    case 'BinaryExpr':
-      return binaryType(node, walk);
     case 'FunctionCall':
       return callType(node, walk);
     case 'AggregateExpr':
@@ -170,79 +179,73 @@ function vectorSelectorType(node: SyntaxNode, parsed: ParsedPromql): Type {
   return bare && isTemplated(parsed, spanOf(name)) ? undefined : 'vector';
 }
 
-function matrixSelectorType(node: SyntaxNode, walk: Walk): Type {
-  const inner = firstExpression(node);
-  if (inner && inner.name !== 'VectorSelector') {
-    const modified = MODIFIERS.has(inner.name);
-    report(
-      walk,
-      'promql/type',
-      inner,
-      modified ? 'offset or @ before a range' : 'a range [..] after something that is not a metric selector',
-      modified
-        ? 'write the range first: x[5m] offset 1h'
-        : 'put the range on the selector, e.g. rate(x[5m]), or use a subquery: (expr)[5m:1m]',
-    );
-    typeOf(inner, walk);
+/**
+ * The postfixes applied to an operand in order, as Prometheus checks them: a range only on a bare selector, a
+ * subquery only over an instant vector, `offset` and `@` each once and only on a selector or subquery.
+ */
+function postfixedType(base: SyntaxNode, postfixes: readonly SyntaxNode[], walk: Walk): Type {
+  let type = typeOf(base, walk);
+  let shape = base.name;
+  let modifiers = new Set<string>();
+  // What each postfix applies to: the base and the postfixes before it. Reports point there.
+  let operand: Span = spanOf(base);
+  for (const postfix of postfixes) {
+    const applied = { from: base.from, to: postfix.to };
+    if (postfix.name === 'MatrixSelector') {
+      if (shape !== 'VectorSelector' || modifiers.size > 0) {
+        const modified = modifiers.size > 0;
+        reportAt(
+          walk,
+          'promql/type',
+          operand,
+          modified ? 'offset or @ before a range' : 'a range [..] after something that is not a metric selector',
+          modified
+            ? 'write the range first: x[5m] offset 1h'
+            : 'put the range on the selector, e.g. rate(x[5m]), or use a subquery: (expr)[5m:1m]',
+        );
+      }
+      [type, shape, modifiers] = ['matrix', postfix.name, new Set()];
+    } else if (postfix.name === 'SubqueryExpr') {
+      if (type && type !== 'vector') {
+        reportAt(walk, 'promql/type', operand, `a subquery over ${article(type)}`, 'a subquery [range:step] takes an instant-vector expression');
+      }
+      [type, shape, modifiers] = ['matrix', postfix.name, new Set()];
+    } else {
+      const modifier = postfix.name === 'OffsetExpr' ? 'offset' : '@';
+      if (!MODIFIABLE.has(shape)) {
+        reportAt(
+          walk,
+          'promql/modifier',
+          applied,
+          'offset or @ after something that is not a selector or subquery',
+          'move the modifier onto the selector inside: rate(x[5m] offset 1h), not rate(x[5m]) offset 1h',
+        );
+        shape = 'reported';
+      } else if (modifiers.has(modifier)) {
+        reportAt(walk, 'promql/modifier', applied, `${modifier} set more than once`, `keep one ${modifier}`);
+      }
+      modifiers.add(modifier);
+    }
+    operand = applied;
   }
-  return 'matrix';
+  return type;
 }
 
-function subqueryType(node: SyntaxNode, walk: Walk): Type {
-  const inner = firstExpression(node);
-  const type = firstOrUnknown(inner, walk);
-  if (inner && type && type !== 'vector') {
-    report(
-      walk,
-      'promql/type',
-      inner,
-      `a subquery over ${article(type)}`,
-      'a subquery [range:step] takes an instant-vector expression',
-    );
-  }
-  return 'matrix';
-}
-
-/** `offset` and `@` each once, on a selector or subquery; Prometheus stores them there, not on expressions. */
-function modifiedType(node: SyntaxNode, walk: Walk): Type {
-  const counts = new Map<string, number>();
-  let base: SyntaxNode | undefined = node;
-  while (base && MODIFIERS.has(base.name)) {
-    counts.set(base.name, (counts.get(base.name) ?? 0) + 1);
-    base = firstExpression(base);
-  }
-  if (!base) return undefined;
-  if (!MODIFIABLE.has(base.name)) {
-    report(
-      walk,
-      'promql/modifier',
-      node,
-      'offset or @ after something that is not a selector or subquery',
-      'move the modifier onto the selector inside: rate(x[5m] offset 1h), not rate(x[5m]) offset 1h',
-    );
-  }
-  for (const [name, count] of counts) {
-    const modifier = name === 'OffsetExpr' ? 'offset' : '@';
-    if (count > 1) report(walk, 'promql/modifier', node, `${modifier} set more than once`, `keep one ${modifier}`);
-  }
-  return typeOf(base, walk);
-}
-
-function unaryType(node: SyntaxNode, walk: Walk): Type {
+function unaryType(node: SyntaxNode, walk: Walk, pending: readonly SyntaxNode[]): Type {
   const operand = firstExpression(node);
-  const type = firstOrUnknown(operand, walk);
+  const type = operand ? typeOf(operand, walk, pending) : undefined;
   if (operand && (type === 'matrix' || type === 'string')) {
-    report(walk, 'promql/type', operand, `unary minus or plus on ${article(type)}`, 'apply it to a scalar or an instant vector');
+    reportAt(walk, 'promql/type', withPostfixes(operand, pending), `unary minus or plus on ${article(type)}`, 'apply it to a scalar or an instant vector');
     return undefined;
   }
   return type;
 }
 
-function binaryType(node: SyntaxNode, walk: Walk): Type {
+function binaryType(node: SyntaxNode, walk: Walk, pending: readonly SyntaxNode[]): Type {
   const [left, right] = expressionChildren(node);
   const operator = left && childAfter(node, left);
   if (!left || !right || !operator) return undefined;
-  const types = [operandType(left, walk), operandType(right, walk)] as const;
+  const types = [operandType(left, walk), operandType(right, walk, pending)] as const;
   const op = operator.name;
   const bool = node.getChild('BoolModifier');
   if (bool && !COMPARISONS.has(op)) {
@@ -278,15 +281,20 @@ function binaryType(node: SyntaxNode, walk: Walk): Type {
 }
 
 /** Operands are scalars or instant vectors; anything else is reported here and is unknown from then on. */
-function operandType(operand: SyntaxNode, walk: Walk): Type {
-  const type = typeOf(operand, walk);
+function operandType(operand: SyntaxNode, walk: Walk, pending: readonly SyntaxNode[] = []): Type {
+  const type = typeOf(operand, walk, pending);
   if (type !== 'matrix' && type !== 'string') return type;
   const hint =
     type === 'matrix'
       ? 'wrap the range in a function such as rate(...) or max_over_time(...)'
       : 'strings only go into function arguments';
-  report(walk, 'promql/type', operand, `an operator applied to ${article(type)}`, hint);
+  reportAt(walk, 'promql/type', withPostfixes(operand, pending), `an operator applied to ${article(type)}`, hint);
   return undefined;
+}
+
+/** An operand with the postfixes that belong to it, as Prometheus reads it. */
+function withPostfixes(operand: SyntaxNode, pending: readonly SyntaxNode[]): Span {
+  return { from: operand.from, to: Math.max(operand.to, ...pending.map((p) => p.to)) };
 }
 
 function matchingIssues(node: SyntaxNode, op: string, types: readonly [Type, Type], walk: Walk): void {
@@ -452,5 +460,9 @@ function article(type: ValueType): string {
 }
 
 function report(walk: Walk, rule: RuleId, node: SyntaxNode, message: string, hint: string): void {
-  walk.issues.push({ rule, message, hint, position: spanOf(node) });
+  reportAt(walk, rule, spanOf(node), message, hint);
+}
+
+function reportAt(walk: Walk, rule: RuleId, position: Span, message: string, hint: string): void {
+  walk.issues.push({ rule, message, hint, position });
 }

@@ -3,7 +3,7 @@
  * its selectors must name known series and labels and be used as their kind allows.
  */
 import type { Catalogue, Series } from '../engine/catalogue.js';
-import { finding as makeFinding, type Finding, type Location, type RuleId } from './finding.js';
+import { finding as makeFinding, type Finding, type Location, type RuleId, type Severity } from './finding.js';
 import {
   isTemplated,
   parsePromql,
@@ -15,6 +15,7 @@ import {
   type Span,
 } from './promql-parse.js';
 import { checkTypes } from './promql-types.js';
+import { valueChecks } from './promql-values.js';
 import { closestName } from '../engine/closest.js';
 
 /** Functions that assume a counter: over a gauge they read every decrease as a reset. */
@@ -57,16 +58,19 @@ function checkUncached(expr: string, location: Location, catalogue: Catalogue | 
     const parsed = parsePromql(expr);
     const syntax = syntaxFindings(parsed, location);
     if (syntax.length > 0) return syntax;
-    const types = checkTypes(parsed).map((issue) => finding(issue.rule, issue.message, location, issue.hint, issue.position));
-    return catalogue ? [...types, ...catalogueFindings(parsed, location, catalogue)] : types;
+    const values = valueChecks(parsed);
+    const types = checkTypes(parsed, values.visit).map((i) => ({ ...i, severity: 'error' as const }));
+    const issues = [...types, ...values.issues()];
+    const found = issues.map((i) => finding(i.rule, i.message, location, i.hint, i.position, i.severity));
+    return catalogue ? [...found, ...catalogueFindings(parsed, location, catalogue)] : found;
   } catch (error) {
     // lezer and the tree walk are total on every input seen so far; this keeps a checker bug from aborting a build.
     return [finding('promql/internal', `the checker failed on this expression: ${String(error)}`, location, 'report this expression')];
   }
 }
 
-function finding(rule: RuleId, message: string, location: Location, hint: string, position?: Span): Finding {
-  return makeFinding(rule, 'error', message, position ? { ...location, position } : location, hint);
+function finding(rule: RuleId, message: string, location: Location, hint: string, position?: Span, severity: Severity = 'error'): Finding {
+  return makeFinding(rule, severity, message, position ? { ...location, position } : location, hint);
 }
 
 /** Only the first error: after it, lezer's recovery guesses and later errors are mostly echoes of the first. */

@@ -1,7 +1,11 @@
 /**
  * The `promql` tagged template: expressions are assembled from typed pieces, never from raw strings,
  * so a label value cannot break out of its quotes and a metric name cannot be misspelt by hand.
+ * What it writes is read back by the same definitions, in promql-literals.ts.
  */
+import { REGEX_HINT, isPromDuration, regexProblem, type MatchOp } from './promql-literals.js';
+
+export { REGEX_HINT, isDurationSyntax, isPromDuration, regexProblem, type MatchOp } from './promql-literals.js';
 
 /** A finished PromQL expression. */
 export class Expr {
@@ -11,7 +15,6 @@ export class Expr {
   }
 }
 
-export type MatchOp = '=' | '!=' | '=~' | '!~';
 
 export interface Matcher {
   readonly label: string;
@@ -44,18 +47,6 @@ export const GRAFANA_INTERVALS: ReadonlySet<string> = new Set([
   '${__interval}',
   '${__range}',
 ]);
-
-const DURATION = /^(?:\d+y)?(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?(?:\d+ms)?$/;
-
-/** Prometheus's duration syntax (model.ParseDuration), zero included: `0`, `0m0s`, `5m`, `1h30m`. */
-export function isDurationSyntax(text: string): boolean {
-  return text === '0' || (text !== '' && DURATION.test(text));
-}
-
-/** A non-zero duration, as a range selector needs. */
-export function isPromDuration(text: string): boolean {
-  return isDurationSyntax(text) && /[1-9]/.test(text);
-}
 
 export class PromqlError extends Error {
   constructor(
@@ -97,40 +88,6 @@ export function matcher(label: string, op: MatchOp, value: string): Matcher {
   const problem = op === '=~' || op === '!~' ? regexProblem(value) : undefined;
   if (problem) throw new PromqlError(`regular expression ${JSON.stringify(value)} ${problem}`, REGEX_HINT);
   return { label, op, value };
-}
-
-export const REGEX_HINT = "use Go RE2 syntax, as Prometheus does: no lookarounds or backreferences; escape literal metacharacters";
-
-// RE2 knows these escapes after a backslash; any other letter is an error there (JavaScript reads it literally).
-const RE2_LETTER_ESCAPES = new Set('aftnrvdDsSwWbBAzpPQEx');
-
-/**
- * Why Prometheus would refuse `pattern` as a regex matcher, or undefined when it would accept it. Prometheus
- * compiles `^(?:pattern)$` with Go's RE2. JavaScript's engine is close enough once RE2's inline flags are set
- * aside, except that it also allows lookarounds, backreferences and unknown letter escapes, refused here.
- */
-export function regexProblem(pattern: string): string | undefined {
-  // Escaped characters first, so `\(?=` is not mistaken for a lookaround.
-  for (const [, escaped = ''] of pattern.matchAll(/\\(.)/gsu)) {
-    // RE2 takes any escaped ASCII punctuation or space as itself, octal digits, and its own letter escapes.
-    const known = /^[\x00-\x7f]$/.test(escaped) && (!/[a-zA-Z0-9]/.test(escaped) || /[0-7]/.test(escaped) || RE2_LETTER_ESCAPES.has(escaped));
-    if (!known) {
-      return `has the escape \\${escaped}, which RE2 does not know`;
-    }
-  }
-  const unescaped = pattern.replace(/\\./gsu, '');
-  if (/\(\?<?[=!]/.test(unescaped)) return 'uses a lookaround, which RE2 does not support';
-  const flagsAside = pattern
-    .replace(/\(\?[imsU-]+\)/g, '')
-    .replace(/\(\?[imsU-]+:/g, '(?:')
-    .replace(/\(\?P</g, '(?<');
-  try {
-    new RegExp(`^(?:${flagsAside})$`);
-    return undefined;
-  } catch (error) {
-    // The engine's message repeats the pattern, newlines included; keep only the reason.
-    return `does not compile: ${(error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '')}`;
-  }
 }
 
 export const eq = (label: string, value: string): Matcher => matcher(label, '=', value);

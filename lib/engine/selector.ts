@@ -5,7 +5,8 @@
  */
 import type { SyntaxNode, Tree } from '@lezer/common';
 import { parser } from '@prometheus-io/lezer-promql';
-import { PromqlError, isLabelName, regexProblem, type MatchOp, type Matcher } from './promql.js';
+import { PromqlError, isLabelName, type Matcher } from './promql.js';
+import { decodeString, regexProblem, type MatchOp } from './promql-literals.js';
 
 /** A character range in an expression, `to` exclusive. */
 export interface Span {
@@ -22,6 +23,8 @@ export interface Named {
 export interface PositionedMatcher extends Matcher {
   /** The whole matcher, `label op "value"`. */
   readonly position: Span;
+  /** False when the value's escapes spell bytes that are not UTF-8 (Go strings may; regexes and config may not). */
+  readonly utf8: boolean;
 }
 
 export interface LabelMatchersRead {
@@ -29,8 +32,6 @@ export interface LabelMatchersRead {
   /** Bare quoted names, `{"my.metric"}`: the UTF-8 form of a metric name. */
   readonly metricNames: Named[];
 }
-
-export type DecodedString = { ok: true; value: string } | { ok: false; message: string; offset: number };
 
 const MATCH_OPS: ReadonlySet<string> = new Set<MatchOp>(['=', '!=', '=~', '!~']);
 
@@ -53,11 +54,13 @@ export function readLabelMatchers(node: SyntaxNode, text: string): LabelMatchers
     if (!label || !op || !value) continue;
     const opText = text.slice(op.from, op.to);
     if (!MATCH_OPS.has(opText)) continue;
+    const decoded = decodeString(text.slice(value.from, value.to));
     matchers.push({
       label: label.name === 'LabelName' ? text.slice(label.from, label.to) : stringValue(label, text),
       op: opText as MatchOp,
-      value: stringValue(value, text),
+      value: decoded.ok ? decoded.value : text.slice(value.from, value.to),
       position: spanOf(child),
+      utf8: !decoded.ok || decoded.utf8,
     });
   }
   return { matchers, metricNames };
@@ -73,93 +76,6 @@ export function stringValue(node: SyntaxNode, text: string): string {
   const raw = text.slice(literal.from, literal.to);
   const decoded = decodeString(raw);
   return decoded.ok ? decoded.value : raw;
-}
-
-const SIMPLE_ESCAPES: Readonly<Record<string, number>> = { a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, '\\': 92 };
-const utf8 = new TextEncoder();
-const SIMPLE_DOUBLE_QUOTED = /^"[\x20\x21\x23-\x5b\x5d-\x7e]*"$/;
-const SIMPLE_SINGLE_QUOTED = /^'[\x20-\x26\x28-\x5b\x5d-\x7e]*'$/;
-
-/**
- * Decodes a PromQL string literal the way Prometheus does (Go's strconv.Unquote, extended to single quotes).
- * lezer-promql accepts any backslash pair inside quotes, so this is also where `"\q"` or `"\ud800"` is caught.
- * `\x` and octal escapes are bytes, so the result is assembled as UTF-8 and must decode as UTF-8.
- */
-export function decodeString(literal: string): DecodedString {
-  const quote = literal[0];
-  if (quote === '`') {
-    return literal.length >= 2 && literal.endsWith('`')
-      ? { ok: true, value: literal.slice(1, -1) }
-      : { ok: false, message: 'unterminated string', offset: 0 };
-  }
-  if (quote !== '"' && quote !== "'") return { ok: false, message: 'not a string literal', offset: 0 };
-  // The common case, printable ASCII without escapes, is its own value.
-  const simple = quote === '"' ? SIMPLE_DOUBLE_QUOTED : SIMPLE_SINGLE_QUOTED;
-  if (simple.test(literal)) return { ok: true, value: literal.slice(1, -1) };
-  const bytes: number[] = [];
-  let i = 1;
-  while (i < literal.length) {
-    const c = literal[i];
-    if (c === quote) {
-      return i === literal.length - 1 ? utf8Value(bytes) : { ok: false, message: 'text after closing quote', offset: i + 1 };
-    }
-    if (c === '\n') return { ok: false, message: 'newline in string', offset: i };
-    if (c === '\\') {
-      const escape = readEscape(literal, i + 1, quote);
-      if (!escape.ok) return { ok: false, message: escape.message, offset: i };
-      bytes.push(...escape.bytes);
-      i = escape.next;
-      continue;
-    }
-    const codePoint = literal.codePointAt(i) ?? 0;
-    if (codePoint >= 0xd800 && codePoint <= 0xdfff) return { ok: false, message: 'lone surrogate in string', offset: i };
-    if (codePoint < 0x80) bytes.push(codePoint);
-    else bytes.push(...utf8.encode(String.fromCodePoint(codePoint)));
-    i += codePoint > 0xffff ? 2 : 1;
-  }
-  return { ok: false, message: 'unterminated string', offset: 0 };
-}
-
-type Escape = { ok: true; bytes: readonly number[]; next: number } | { ok: false; message: string };
-
-function readEscape(literal: string, at: number, quote: string): Escape {
-  const c = literal[at] ?? '';
-  const simple = SIMPLE_ESCAPES[c];
-  if (simple !== undefined) return { ok: true, bytes: [simple], next: at + 1 };
-  if (c === quote) return { ok: true, bytes: [c.charCodeAt(0)], next: at + 1 };
-  if (c === 'x') return hexByte(literal.slice(at + 1, at + 3), at + 3);
-  if (c === 'u' || c === 'U') return codePointEscape(literal.slice(at + 1, at + (c === 'u' ? 5 : 9)), c === 'u' ? 4 : 8, at);
-  if (/[0-7]/.test(c)) return octalByte(literal.slice(at, at + 3), at + 3);
-  return { ok: false, message: `unknown escape sequence "\\${c}"` };
-}
-
-function hexByte(digits: string, next: number): Escape {
-  return /^[0-9a-fA-F]{2}$/.test(digits)
-    ? { ok: true, bytes: [parseInt(digits, 16)], next }
-    : { ok: false, message: '\\x needs two hex digits' };
-}
-
-function octalByte(digits: string, next: number): Escape {
-  const value = parseInt(digits, 8);
-  return /^[0-7]{3}$/.test(digits) && value <= 255
-    ? { ok: true, bytes: [value], next }
-    : { ok: false, message: 'octal escape needs three digits up to \\377' };
-}
-
-function codePointEscape(digits: string, length: number, at: number): Escape {
-  const value = parseInt(digits, 16);
-  const valid = new RegExp(`^[0-9a-fA-F]{${length}}$`).test(digits) && value <= 0x10ffff && (value < 0xd800 || value > 0xdfff);
-  return valid
-    ? { ok: true, bytes: [...utf8.encode(String.fromCodePoint(value))], next: at + 1 + length }
-    : { ok: false, message: `\\${length === 4 ? 'u' : 'U'} escape is not a Unicode scalar value` };
-}
-
-function utf8Value(bytes: readonly number[]): DecodedString {
-  try {
-    return { ok: true, value: new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array(bytes)) };
-  } catch {
-    return { ok: false, message: 'string is not valid UTF-8', offset: 0 };
-  }
 }
 
 export interface SyntaxIssue extends Span {
@@ -288,6 +204,7 @@ function matchersOfSelector(
   return read.matchers.map((m) => {
     if (m.label === '__name__') throw fail(m.position.from, 'a __name__ matcher, which selects the metric');
     if (!isLabelName(m.label)) throw fail(m.position.from, `label name ${JSON.stringify(m.label)} outside [a-zA-Z_][a-zA-Z0-9_]*`);
+    if (!m.utf8) throw fail(m.position.from, 'a value whose escapes are not UTF-8');
     const problem = m.op === '=~' || m.op === '!~' ? regexProblem(m.value) : undefined;
     if (problem) throw fail(m.position.from, `regular expression ${JSON.stringify(m.value)} ${problem}`);
     return { label: m.label, op: m.op, value: m.value };
