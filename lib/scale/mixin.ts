@@ -49,29 +49,33 @@ export const GROUP_SIZE = 50;
  * The synthetic metrics, by where they are used: a latency histogram per panel, an error counter per alert and a
  * request counter per group. Repeated, they are `app_metric_<p>`, `app_errors_<r>_total` (r within the group)
  * and one `app_requests_total`; distinct, `app_metric_<i>_<p>`, `app_errors_<alert>_total` and
- * `app_requests_<g>_total`. One Metric per name, so the catalogue lists each once.
+ * `app_requests_<g>_total`. Every metric the content of the config queries, and none other, each listed once.
  */
 export class ScaleMetrics {
   private readonly byName = new Map<string, Metric>();
+  readonly catalogue: Catalogue;
 
-  constructor(private readonly distinct: boolean) {}
+  constructor(private readonly config: ScaleConfig) {
+    for (let i = 0; i < config.dashboards; i++) for (let p = 0; p < config.panels; p++) this.latency(i, p);
+    for (let g = 0; g < groupCount(config); g++) {
+      this.requests(g);
+      for (let r = 0; r < GROUP_SIZE; r++) this.errors(g, r);
+    }
+    this.catalogue = catalogueOf(this.byName.values());
+  }
 
   latency(dashboard: number, panel: number): Metric {
-    const name = this.distinct ? `app_metric_${dashboard}_${panel}` : `app_metric_${panel}`;
+    const name = this.config.distinct ? `app_metric_${dashboard}_${panel}` : `app_metric_${panel}`;
     return this.metric(name, 'histogram', `Synthetic latency ${panel} in seconds.`);
   }
 
   errors(group: number, rule: number): Metric {
-    const kind = this.distinct ? group * GROUP_SIZE + rule : rule;
+    const kind = this.config.distinct ? group * GROUP_SIZE + rule : rule;
     return this.metric(`app_errors_${kind}_total`, 'counter', `Synthetic errors of kind ${kind}.`);
   }
 
   requests(group: number): Metric {
-    return this.metric(this.distinct ? `app_requests_${group}_total` : 'app_requests_total', 'counter', 'Synthetic requests served.');
-  }
-
-  get all(): Metric[] {
-    return [...this.byName.values()];
+    return this.metric(this.config.distinct ? `app_requests_${group}_total` : 'app_requests_total', 'counter', 'Synthetic requests served.');
   }
 
   private metric(name: string, type: 'histogram' | 'counter', help: string): Metric {
@@ -86,19 +90,16 @@ export class ScaleMetrics {
 
 const groupCount = (config: ScaleConfig): number => Math.floor(config.rules / GROUP_SIZE);
 
-/** Every metric the content of `config` queries, and none other. */
+/** Per config, so the build and the checks' catalogue share one set (9,100 metrics at 100 distinct dashboards). */
+const metricsByConfig = new WeakMap<ScaleConfig, ScaleMetrics>();
+
 export function scaleMetrics(config: ScaleConfig): ScaleMetrics {
-  const metrics = new ScaleMetrics(config.distinct);
-  for (let i = 0; i < config.dashboards; i++) for (let p = 0; p < config.panels; p++) metrics.latency(i, p);
-  for (let g = 0; g < groupCount(config); g++) {
-    metrics.requests(g);
-    for (let r = 0; r < GROUP_SIZE; r++) metrics.errors(g, r);
+  let metrics = metricsByConfig.get(config);
+  if (metrics === undefined) {
+    metrics = new ScaleMetrics(config);
+    metricsByConfig.set(config, metrics);
   }
   return metrics;
-}
-
-export function scaleCatalogue(config: ScaleConfig): Catalogue {
-  return catalogueOf(scaleMetrics(config).all);
 }
 
 export const dashboardFile = (i: number): string => `synthetic-${i}.json`;
@@ -193,7 +194,7 @@ export const scaleMixin: Mixin<ScaleConfig> = defineMixin<ScaleConfig>({
     const ctx: Built = {
       selector: parseSelector(config.selector),
       interval: dashboardDuration(config.interval),
-      metrics: new ScaleMetrics(config.distinct),
+      metrics: scaleMetrics(config),
     };
     const grafanaDashboards: Record<string, Dashboard> = {};
     for (let i = 0; i < config.dashboards; i++) {
@@ -217,7 +218,7 @@ export const SCALE_WAIVED: ReadonlyMap<string, string> = new Map([
 
 export function scaleCheckOptions(config: ScaleConfig): MixinCheckOptions {
   return {
-    catalogue: scaleCatalogue(config),
+    catalogue: scaleMetrics(config).catalogue,
     datasourceUid: DATASOURCE_VARIABLE,
     alertPrefix: 'App',
     files: { dashboards: dashboardPath, rules: RULES_FILE, alerts: RULES_FILE },
