@@ -20,7 +20,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../lib/paths.js';
@@ -276,6 +276,8 @@ async function main(): Promise<void> {
     jsonnet: jsonnetVersion,
     memorySource,
   };
+  // Other work on the machine slows both sides of every ratio, but not equally: say how busy it was.
+  const loadAtStart = loadavg()[0] ?? 0;
   const started = performance.now();
   const start = await startup();
   const validate = await validation();
@@ -289,6 +291,7 @@ async function main(): Promise<void> {
     jsonnet: 'jsonnet' in medium && 'jsonnet' in small && medium.jsonnet && small.jsonnet ? medium.jsonnet.wallS / small.jsonnet.wallS : undefined,
   };
   const totalS = (performance.now() - started) / 1000;
+  const load = { start: loadAtStart, end: loadavg()[0] ?? 0 };
 
   const targets = {
     startupRatio: { target: '<= 2.0', met: start.ratio <= 2.0 },
@@ -299,7 +302,7 @@ async function main(): Promise<void> {
     validationMs: { target: '< 20 ms', met: validate.checkMs < 20 },
   };
   const rows = [small, medium, large, distinctSmall, distinct];
-  const results = { date: new Date().toISOString(), machine, runs, totalS, startup: start, validation: validate, scale: rows, growth, targets };
+  const results = { date: new Date().toISOString(), machine, load, runs, totalS, startup: start, validation: validate, scale: rows, growth, targets };
   const dir = join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${results.date.replace(/[:.]/g, '-')}.json`);
@@ -307,7 +310,7 @@ async function main(): Promise<void> {
 
   const met = (m: boolean | undefined): string => (m === undefined ? 'n/a' : verdict(m));
   const lines = [
-    `Machine: ${machine.cpu}, ${machine.cpus} CPUs, ${machine.memoryGb} GB, ${machine.os}; Node ${machine.node}, npm ${machine.npm}, ${machine.jsonnet ?? 'no jsonnet'}. Peak memory: ${memorySource}.`,
+    `Machine: ${machine.cpu}, ${machine.cpus} CPUs, ${machine.memoryGb} GB, ${machine.os}; Node ${machine.node}, npm ${machine.npm}, ${machine.jsonnet ?? 'no jsonnet'}. Peak memory: ${memorySource}. Load average (1 min): ${load.start.toFixed(1)} at the start, ${load.end.toFixed(1)} at the end.`,
     '',
     '| measure | ours | reference | ratio | target |',
     '| --- | --- | --- | --- | --- |',
