@@ -12,7 +12,7 @@
  * and its code cache when they are missing). Peak memory is the largest resident set of the process tree, from
  * GNU time (`/usr/bin/time -f %M`); without it, from /proc sampling (Linux); else not shown.
  *
- *   npm run bench                  about 7 minutes, most of it jsonnet at 100 dashboards
+ *   npm run bench                  about 8 minutes, most of it jsonnet at 100 dashboards
  *   npm run bench -- --full        also jsonnet at 200 dashboards (about 3 minutes more)
  *   npm run bench -- --quick       one jsonnet run per size and fewer of ours: for trying things, not for quoting
  *
