@@ -51,6 +51,19 @@ test('configDifference: the smallest patch that mergeConfig turns the base into 
   assert.equal(configDifference(base, targets[4]), { deep: { k: { w: 3 } } });
 });
 
+test('merge: a __proto__ key, as JSON.parse makes it, stays data and never replaces the prototype', () => {
+  const patch = JSON.parse('{"__proto__": {"polluted": true}, "a": {"__proto__": {"b": 1}}}');
+  for (const merged of [merge({}, patch), merge({ a: { c: 2 } }, patch)] as Array<Record<string, unknown>>) {
+    assert.is(Object.getPrototypeOf(merged), Object.prototype);
+    assert.equal(Object.getOwnPropertyDescriptor(merged, '__proto__')?.value, { polluted: true });
+    assert.is((merged as { polluted?: unknown }).polluted, undefined);
+    const a = merged.a as Record<string, unknown>;
+    assert.is(Object.getPrototypeOf(a), Object.prototype);
+    assert.equal(Object.getOwnPropertyDescriptor(a, '__proto__')?.value, { b: 1 });
+  }
+  assert.is(({} as { polluted?: unknown }).polluted, undefined);
+});
+
 test('promql: interpolates selectors, durations, numbers and other expressions', () => {
   const inner = promql`rate(${metric.where(eq('job', 'a'), re('code', '5..'))}[${duration('5m')}])`;
   assert.is(inner.text, 'rate(app_requests_total{job="a", code=~"5.."}[5m])');

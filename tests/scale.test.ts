@@ -1,6 +1,6 @@
 /**
- * `npm run scale`: the synthetic mixin of ../shared/bench/scale.jsonnet, rendered through the engine, must be
- * JSON-equal to what Debian's jsonnet writes; the same checks as the SPT mixin's run on it and catch what is
+ * `npm run scale`: the synthetic mixin of ../shared/bench/scale.jsonnet (and, with --distinct, of
+ * scale-distinct.jsonnet), rendered through the engine, must be JSON-equal to what Debian's jsonnet writes; the same checks as the SPT mixin's run on it and catch what is
  * planted in it. Also: the npm scripts run a bundle in dist/ that rebuilds itself when a source changes.
  */
 import { spawnSync } from 'node:child_process';
@@ -19,7 +19,7 @@ import { main } from '../lib/scale/run.js';
 import { capture } from './helpers.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const scaleJsonnet = join(root, '..', 'shared', 'bench', 'scale.jsonnet');
+const benchDir = join(root, '..', 'shared', 'bench');
 
 async function withTempDir<T>(fn: (dir: string) => T | Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'spt-scale-'));
@@ -41,12 +41,12 @@ function readJsonTree(dir: string, sub = ''): Map<string, unknown> {
   return files;
 }
 
-/** Whether jsonnet and the shared scale.jsonnet are here; in CI their absence is a failure. */
-function jsonnetAvailable(): boolean {
+/** Whether jsonnet and the shared jsonnet file are here; in CI their absence is a failure. */
+function jsonnetAvailable(file: string): boolean {
   const missing = spawnSync('jsonnet', ['--version']).error
     ? "jsonnet (Debian package 'jsonnet')"
-    : !existsSync(scaleJsonnet)
-      ? scaleJsonnet
+    : !existsSync(file)
+      ? file
       : undefined;
   if (missing === undefined) return true;
   if (process.env.CI === 'true') assert.unreachable(`${missing} is required in CI`);
@@ -54,43 +54,65 @@ function jsonnetAvailable(): boolean {
   return false;
 }
 
-for (const [dashboards, panels, rules] of [
-  [2, 3, 100],
-  [3, 2, 120],
+for (const [jsonnetFile, flags] of [
+  ['scale.jsonnet', []],
+  ['scale-distinct.jsonnet', ['--distinct']],
 ] as const) {
-  test(`(${dashboards}, ${panels}, ${rules}): every file is JSON-equal to jsonnet -m on scale.jsonnet`, async () => {
-    if (!jsonnetAvailable()) return;
-    await withTempDir(async (dir) => {
-      const ours = join(dir, 'ours');
-      const theirs = join(dir, 'jsonnet');
-      const io = capture();
-      const args = ['--dashboards', String(dashboards), '--panels', String(panels), '--rules', String(rules)];
-      assert.is(await main([...args, '--out', ours], io), 0, io.text());
-      // jsonnet -m does not create folders.
-      mkdirSync(join(theirs, 'dashboards'), { recursive: true });
-      const ext = (name: string, value: number) => ['--ext-str', `${name}=${value}`];
-      const run = spawnSync('jsonnet', ['-m', theirs, ...ext('dashboards', dashboards), ...ext('panels', panels), ...ext('rules', rules), scaleJsonnet], {
-        encoding: 'utf8',
+  for (const [dashboards, panels, rules] of [
+    [2, 3, 100],
+    [3, 2, 120],
+  ] as const) {
+    test(`(${dashboards}, ${panels}, ${rules}): every file is JSON-equal to jsonnet -m on ${jsonnetFile}`, async () => {
+      const source = join(benchDir, jsonnetFile);
+      if (!jsonnetAvailable(source)) return;
+      await withTempDir(async (dir) => {
+        const ours = join(dir, 'ours');
+        const theirs = join(dir, 'jsonnet');
+        const io = capture();
+        const args = ['--dashboards', String(dashboards), '--panels', String(panels), '--rules', String(rules), ...flags];
+        assert.is(await main([...args, '--out', ours], io), 0, io.text());
+        // jsonnet -m does not create folders.
+        mkdirSync(join(theirs, 'dashboards'), { recursive: true });
+        const ext = (name: string, value: number) => ['--ext-str', `${name}=${value}`];
+        const run = spawnSync('jsonnet', ['-m', theirs, ...ext('dashboards', dashboards), ...ext('panels', panels), ...ext('rules', rules), source], {
+          encoding: 'utf8',
+        });
+        assert.is(run.status, 0, run.stderr);
+        const expected = readJsonTree(theirs);
+        const actual = readJsonTree(ours);
+        assert.equal([...actual.keys()].sort(), [...expected.keys()].sort());
+        assert.is(expected.size, dashboards + 1);
+        for (const [path, value] of expected) assert.equal(actual.get(path), value, path);
       });
-      assert.is(run.status, 0, run.stderr);
-      const expected = readJsonTree(theirs);
-      const actual = readJsonTree(ours);
-      assert.equal([...actual.keys()].sort(), [...expected.keys()].sort());
-      assert.is(expected.size, dashboards + 1);
-      for (const [path, value] of expected) assert.equal(actual.get(path), value, path);
     });
-  });
+  }
 }
 
 const small = scaleMixin.withConfig({ dashboards: 2, panels: 4, rules: 100 });
 const options = scaleCheckOptions(small._config);
 
-test('checks: every check runs; only the two waived conventions, which the jsonnet content lacks, would fire', () => {
-  assert.equal(checkMixin(small, options), []);
-  const unwaived = checkMixin(small, { ...options, waived: new Map() });
-  assert.equal([...new Set(unwaived.map((f) => f.rule))].sort(), [...SCALE_WAIVED.keys()].sort());
-  // One per panel and one per alert.
-  assert.is(unwaived.length, 2 * 4 + 100);
+for (const distinct of [false, true]) {
+  test(`checks${distinct ? ', every expression distinct' : ''}: every check runs; only the two waived conventions, which the jsonnet content lacks, would fire`, () => {
+    const mixin = scaleMixin.withConfig({ dashboards: 2, panels: 4, rules: 100, distinct });
+    const checkOptions = scaleCheckOptions(mixin._config);
+    assert.equal(checkMixin(mixin, checkOptions), []);
+    const unwaived = checkMixin(mixin, { ...checkOptions, waived: new Map() });
+    assert.equal([...new Set(unwaived.map((f) => f.rule))].sort(), [...SCALE_WAIVED.keys()].sort());
+    // One per panel and one per alert.
+    assert.is(unwaived.length, 2 * 4 + 100);
+  });
+}
+
+test('distinct: no two panel queries or rule expressions are the same, and the catalogue lists exactly the metrics used', () => {
+  const mixin = scaleMixin.withConfig({ dashboards: 3, panels: 4, rules: 150, distinct: true });
+  const exprs = [
+    ...Object.values(mixin.grafanaDashboards).flatMap((d) => (d.panels ?? []).flatMap((p) => ('targets' in p ? (p.targets ?? []).map((t) => (t as { expr: string }).expr) : []))),
+    ...mixin.prometheusAlerts.groups.flatMap((g) => g.rules.map((r) => r.expr)),
+  ];
+  assert.is(exprs.length, 3 * 4 + 150);
+  assert.is(new Set(exprs).size, exprs.length);
+  // 12 histograms of three series each, 150 error counters, 3 request counters.
+  assert.is(scaleCheckOptions(mixin._config).catalogue.series.size, 12 * 3 + 150 + 3);
 });
 
 /** The mixin with a patch applied to its outputs, as a user's `extend` would. */

@@ -89,10 +89,13 @@ export function configDifference(base: unknown, target: unknown): unknown {
 
 /**
  * `target[key] = value` as data: a `__proto__` key from a parsed file stays an ordinary (and, for a config,
- * unknown) key instead of replacing the object's prototype.
+ * unknown) key instead of replacing the object's prototype. `__proto__` is the only accessor a plain object
+ * inherits, so every other key is assigned directly (defineProperty on every key cost a quarter of building
+ * the scale mixin).
  */
 function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 /**

@@ -23,7 +23,7 @@ const PRINT_WIDTH = 80;
  */
 export function canonicalJson(value: unknown): string | undefined {
   const text = JSON.stringify(value, null, 2) as string | undefined;
-  if (text === undefined || EXPONENT.test(text)) return undefined;
+  if (text === undefined || hasExponent(text)) return undefined;
   const out: string[] = [];
   let copied = 0;
   for (let open = text.indexOf('[\n'); open !== -1; open = text.indexOf('[\n', open + 1)) {
@@ -43,6 +43,16 @@ export function canonicalJson(value: unknown): string | undefined {
  * Text inside a string that looks like it only sends the file to prettier, which is always right.
  */
 const EXPONENT = /(?:^|\n *|": )-?\d+(?:\.\d+)?[eE]/;
+/**
+ * JavaScript writes every exponent with its sign (`1e+21`, `5e-7`). This regex, which the engine scans much
+ * faster than EXPONENT's alternation (2 ms against 30 ms on the 8 MB of the distinct scale mixin), finds none in
+ * nearly every file, and then EXPONENT need not run.
+ */
+const SIGNED_EXPONENT = /[eE][-+]\d/;
+
+function hasExponent(text: string): boolean {
+  return SIGNED_EXPONENT.test(text) && EXPONENT.test(text);
+}
 
 /**
  * The array opened by the `[` at `open`, on one line, and where its `]` ends; null when it stays broken;

@@ -1,6 +1,7 @@
 /**
  * The synthetic mixin of ../shared/bench/scale.jsonnet, written with the engine: N dashboards of P panels and
- * R alerts over a synthetic catalogue. Panels are layered the grafonnet way (`base.panel + withUnit +
+ * R alerts over a synthetic catalogue; with `distinct`, that of scale-distinct.jsonnet, the same content with
+ * every expression distinct (metric names carry the dashboard, panel and rule index). Panels are layered the grafonnet way (`base.panel + withUnit +
  * withThresholds + {id, gridPos}`) with the engine's `merge`, since the jsonnet's panels carry fewer fields than
  * lib/grafana's builders emit; queries come from the `promql` template and the catalogue, as in lib/spt.
  * Every output is JSON-equal to what the jsonnet renders (tests/scale.test.ts).
@@ -24,6 +25,11 @@ export interface ScaleConfig {
   panels: number;
   /** Alerts, in groups of 50; a remainder short of a full group is dropped, as the jsonnet does. */
   rules: number;
+  /**
+   * Every expression distinct, as scale-distinct.jsonnet has them, so no cache of parsed or checked
+   * expressions helps; otherwise scale.jsonnet's 40 panel queries and 50 rule expressions repeat.
+   */
+  distinct: boolean;
 }
 
 export const defaultScaleConfig: ScaleConfig = {
@@ -32,30 +38,68 @@ export const defaultScaleConfig: ScaleConfig = {
   dashboards: 10,
   panels: 40,
   rules: 500,
+  distinct: false,
 };
 
 const TARGET_LABELS = ['job', 'instance'];
 /** Alerts per group, and so the number of distinct error counters. */
 export const GROUP_SIZE = 50;
 
-/** app_metric_<p> histograms (one per panel), app_errors_<r>_total counters (one per alert of a group), app_requests_total. */
-export function scaleMetrics(panels: number) {
-  return {
-    latency: Array.from(
-      { length: panels },
-      (_, p) => new Metric(`app_metric_${p}`, { type: 'histogram', help: `Synthetic latency ${p} in seconds.` }, TARGET_LABELS),
-    ),
-    errors: Array.from(
-      { length: GROUP_SIZE },
-      (_, r) => new Metric(`app_errors_${r}_total`, { type: 'counter', help: `Synthetic errors of kind ${r}.` }, TARGET_LABELS),
-    ),
-    requests: new Metric('app_requests_total', { type: 'counter', help: 'Synthetic requests served.' }, TARGET_LABELS),
-  };
+/**
+ * The synthetic metrics, by where they are used: a latency histogram per panel, an error counter per alert and a
+ * request counter per group. Repeated, they are `app_metric_<p>`, `app_errors_<r>_total` (r within the group)
+ * and one `app_requests_total`; distinct, `app_metric_<i>_<p>`, `app_errors_<alert>_total` and
+ * `app_requests_<g>_total`. Every metric the content of the config queries, and none other, each listed once.
+ */
+export class ScaleMetrics {
+  private readonly byName = new Map<string, Metric>();
+  readonly catalogue: Catalogue;
+
+  constructor(private readonly config: ScaleConfig) {
+    for (let i = 0; i < config.dashboards; i++) for (let p = 0; p < config.panels; p++) this.latency(i, p);
+    for (let g = 0; g < groupCount(config); g++) {
+      this.requests(g);
+      for (let r = 0; r < GROUP_SIZE; r++) this.errors(g, r);
+    }
+    this.catalogue = catalogueOf(this.byName.values());
+  }
+
+  latency(dashboard: number, panel: number): Metric {
+    const name = this.config.distinct ? `app_metric_${dashboard}_${panel}` : `app_metric_${panel}`;
+    return this.metric(name, 'histogram', `Synthetic latency ${panel} in seconds.`);
+  }
+
+  errors(group: number, rule: number): Metric {
+    const kind = this.config.distinct ? group * GROUP_SIZE + rule : rule;
+    return this.metric(`app_errors_${kind}_total`, 'counter', `Synthetic errors of kind ${kind}.`);
+  }
+
+  requests(group: number): Metric {
+    return this.metric(this.config.distinct ? `app_requests_${group}_total` : 'app_requests_total', 'counter', 'Synthetic requests served.');
+  }
+
+  private metric(name: string, type: 'histogram' | 'counter', help: string): Metric {
+    let metric = this.byName.get(name);
+    if (metric === undefined) {
+      metric = new Metric(name, { type, help }, TARGET_LABELS);
+      this.byName.set(name, metric);
+    }
+    return metric;
+  }
 }
 
-export function scaleCatalogue(panels: number): Catalogue {
-  const metrics = scaleMetrics(panels);
-  return catalogueOf([...metrics.latency, ...metrics.errors, metrics.requests]);
+const groupCount = (config: ScaleConfig): number => Math.floor(config.rules / GROUP_SIZE);
+
+/** Per config, so the build and the checks' catalogue share one set (9,100 metrics at 100 distinct dashboards). */
+const metricsByConfig = new WeakMap<ScaleConfig, ScaleMetrics>();
+
+export function scaleMetrics(config: ScaleConfig): ScaleMetrics {
+  let metrics = metricsByConfig.get(config);
+  if (metrics === undefined) {
+    metrics = new ScaleMetrics(config);
+    metricsByConfig.set(config, metrics);
+  }
+  return metrics;
 }
 
 export const dashboardFile = (i: number): string => `synthetic-${i}.json`;
@@ -87,12 +131,11 @@ const layer = (...parts: Array<Patch<PanelObject>>): PanelObject =>
 interface Built {
   selector: readonly Matcher[];
   interval: Duration;
-  metrics: ReturnType<typeof scaleMetrics>;
+  metrics: ScaleMetrics;
 }
 
-function panel(p: number, ctx: Built): PanelObject {
-  const metric = ctx.metrics.latency[p];
-  if (!metric) throw new Error(`no metric for panel ${p}`);
+function panel(i: number, p: number, ctx: Built): PanelObject {
+  const metric = ctx.metrics.latency(i, p);
   const expr = promql`histogram_quantile(0.99, sum by (le) (rate(${metric.bucket.where(ctx.selector)}[${ctx.interval}])))`;
   return layer(
     base.panel(`Panel ${p}`, expr),
@@ -118,22 +161,27 @@ function dashboard(i: number, panels: PanelObject[]): Dashboard {
 
 function alertGroups(config: ScaleConfig, ctx: Built): RuleGroup[] {
   const window = duration('5m');
-  const requests = ctx.metrics.requests.where(ctx.selector);
-  const exprs = ctx.metrics.errors.map(
-    (errors) => promql`sum(rate(${errors.where(ctx.selector)}[${window}])) / sum(rate(${requests}[${window}])) > ${0.05}`,
-  );
   const forDuration = duration('5m').text;
-  return Array.from({ length: Math.floor(config.rules / GROUP_SIZE) }, (_, g) => ({
+  // Written once per pair of metrics: the repeated content has 50 pairs for any number of groups.
+  const exprs = new Map<string, string>();
+  const errorRatio = (errors: Metric, requests: Metric): string => {
+    const key = `${errors.name} ${requests.name}`;
+    let expr = exprs.get(key);
+    if (expr === undefined) {
+      expr = promql`sum(rate(${errors.where(ctx.selector)}[${window}])) / sum(rate(${requests.where(ctx.selector)}[${window}])) > ${0.05}`.text;
+      exprs.set(key, expr);
+    }
+    return expr;
+  };
+  return Array.from({ length: groupCount(config) }, (_, g) => ({
     name: `g${g}`,
-    rules: exprs.map(
-      (expr, r): Rule => ({
-        alert: `AppAlert${g * GROUP_SIZE + r}`,
-        expr: expr.text,
-        for: forDuration,
-        labels: { severity: 'warning' },
-        annotations: { summary: 'Errors are high.', description: 'Error ratio is {{ $value | humanizePercentage }}.' },
-      }),
-    ),
+    rules: Array.from({ length: GROUP_SIZE }, (_, r): Rule => ({
+      alert: `AppAlert${g * GROUP_SIZE + r}`,
+      expr: errorRatio(ctx.metrics.errors(g, r), ctx.metrics.requests(g)),
+      for: forDuration,
+      labels: { severity: 'warning' },
+      annotations: { summary: 'Errors are high.', description: 'Error ratio is {{ $value | humanizePercentage }}.' },
+    })),
   }));
 }
 
@@ -141,6 +189,7 @@ function validateScaleConfig(config: ScaleConfig): void {
   for (const key of ['dashboards', 'panels', 'rules'] as const) {
     if (!Number.isInteger(config[key]) || config[key] < 0) throw new Error(`${key} must be a whole number >= 0, not ${config[key]}`);
   }
+  if (typeof config.distinct !== 'boolean') throw new Error(`distinct must be true or false, not ${String(config.distinct)}`);
 }
 
 export const scaleMixin: Mixin<ScaleConfig> = defineMixin<ScaleConfig>({
@@ -150,11 +199,11 @@ export const scaleMixin: Mixin<ScaleConfig> = defineMixin<ScaleConfig>({
     const ctx: Built = {
       selector: parseSelector(config.selector),
       interval: dashboardDuration(config.interval),
-      metrics: scaleMetrics(config.panels),
+      metrics: scaleMetrics(config),
     };
     const grafanaDashboards: Record<string, Dashboard> = {};
     for (let i = 0; i < config.dashboards; i++) {
-      grafanaDashboards[dashboardFile(i)] = dashboard(i, Array.from({ length: config.panels }, (_, p) => panel(p, ctx)));
+      grafanaDashboards[dashboardFile(i)] = dashboard(i, Array.from({ length: config.panels }, (_, p) => panel(i, p, ctx)));
     }
     return { grafanaDashboards, prometheusRules: { groups: [] }, prometheusAlerts: { groups: alertGroups(config, ctx) } };
   },
@@ -174,7 +223,7 @@ export const SCALE_WAIVED: ReadonlyMap<string, string> = new Map([
 
 export function scaleCheckOptions(config: ScaleConfig): MixinCheckOptions {
   return {
-    catalogue: scaleCatalogue(config.panels),
+    catalogue: scaleMetrics(config).catalogue,
     datasourceUid: DATASOURCE_VARIABLE,
     alertPrefix: 'App',
     files: { dashboards: dashboardPath, rules: RULES_FILE, alerts: RULES_FILE },

@@ -1,5 +1,6 @@
 /**
- * `npm run scale`: renders the synthetic mixin of ../shared/bench/scale.jsonnet through the engine, checks it
+ * `npm run scale`: renders the synthetic mixin of ../shared/bench/scale.jsonnet (or, with --distinct, of
+ * scale-distinct.jsonnet) through the engine, checks it
  * as the SPT mixin is checked, and writes it in the jsonnet's layout: DIR/dashboards/synthetic-<i>.json and
  * DIR/rules.json. Exit codes as for render: 0 written, 1 checks failed (nothing written), 2 bad usage.
  */
@@ -14,9 +15,10 @@ import { writeAll } from '../render/write.js';
 import { stopwatch } from '../stopwatch.js';
 import { RULES_FILE, SCALE_WAIVED, dashboardPath, scaleCheckOptions, scaleMixin, withPlantedFault, type ScaleConfig } from './mixin.js';
 
-export const SCALE_USAGE = `usage: npm run scale -- [--dashboards N] [--panels P] [--rules R] --out DIR [--fault] [--timings]
+export const SCALE_USAGE = `usage: npm run scale -- [--dashboards N] [--panels P] [--rules R] [--distinct] --out DIR [--fault] [--timings]
   renders the synthetic mixin of ../shared/bench/scale.jsonnet (N dashboards of P panels, R alerts in groups
   of 50; defaults 10, 40, 500), checks it, and writes DIR/dashboards/synthetic-<i>.json and DIR/rules.json
+  --distinct every expression distinct, as in ../shared/bench/scale-distinct.jsonnet: no cache helps
   --fault    plant a misspelt metric in the first panel: the checks must fail and nothing is written
   --timings  print how long each step took, on stderr`;
 
@@ -45,6 +47,7 @@ function parse(argv: string[]): ScaleOptions {
         panels: { type: 'string' },
         rules: { type: 'string' },
         out: { type: 'string' },
+        distinct: { type: 'boolean', default: false },
         fault: { type: 'boolean', default: false },
         timings: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
@@ -63,6 +66,7 @@ function parse(argv: string[]): ScaleOptions {
       dashboards: count(values.dashboards, 'dashboards', defaults.dashboards),
       panels: count(values.panels, 'panels', defaults.panels),
       rules: count(values.rules, 'rules', defaults.rules),
+      distinct: values.distinct ?? defaults.distinct,
     },
     out: values.out,
     fault: values.fault ?? false,
@@ -103,7 +107,7 @@ async function run(options: ScaleOptions, io: Io): Promise<number> {
   const findings = checkMixin(mixin, scaleCheckOptions(config));
   timer.lap('check');
   const alerts = mixin.prometheusAlerts.groups.reduce((n, g) => n + g.rules.length, 0);
-  const size = `${config.dashboards} dashboards x ${config.panels} panels, ${alerts} alerts`;
+  const size = `${config.dashboards} dashboards x ${config.panels} panels, ${alerts} alerts${config.distinct ? ', every expression distinct' : ''}`;
   if (hasErrors(findings)) {
     io.err(formatText(findings));
     io.err(`${size}: nothing written: fix the errors above first`);
