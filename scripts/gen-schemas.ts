@@ -46,8 +46,8 @@ export interface SchemaTarget {
   schemaFile: string;
   validatorFile: string;
   /**
-   * Named definitions instead of inlining: the v2 layouts nest one another (rows in tabs in rows), which inlining
-   * unrolls into a schema of megabytes.
+   * Named definitions for recursive types only: the v2 layouts nest one another (rows in tabs in rows), which the
+   * generator's inlining unrolls into a schema of megabytes.
    */
   named?: boolean;
 }
@@ -116,7 +116,41 @@ function deriveSchema(target: SchemaTarget): Json {
     jsDoc: 'extended',
     skipTypeCheck: true,
   });
-  return sortKeys(generator.createSchema(target.type) as Json);
+  const schema = generator.createSchema(target.type) as Json;
+  return sortKeys(target.named ? inlineAcyclic(schema) : schema);
+}
+
+/**
+ * Inlines every definition that does not lead back to itself, keeping only the recursive ones (the layouts) named.
+ * Ajv reports an error inside a `$ref` with the referenced definition's schema path, which would hide from the
+ * check which anyOf branch (a panel or a library panel, say) an error belongs to.
+ */
+function inlineAcyclic(schema: Json): Json {
+  const definitions = (typeof schema === 'object' && schema !== null && !Array.isArray(schema) ? schema.definitions : undefined) as
+    | Record<string, Json>
+    | undefined;
+  if (definitions === undefined) return schema;
+  const refName = (value: Json): string | undefined => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || typeof value.$ref !== 'string') return undefined;
+    return decodeURIComponent(value.$ref.replace('#/definitions/', ''));
+  };
+  const refsOf = (value: Json): string[] => {
+    if (typeof value !== 'object' || value === null) return [];
+    const own = refName(value);
+    return [...(own === undefined ? [] : [own]), ...Object.values(value).flatMap(refsOf)];
+  };
+  const reaches = (from: string, to: string, seen = new Set<string>()): boolean =>
+    refsOf(definitions[from] ?? null).some((next) => next === to || (!seen.has(next) && (seen.add(next), reaches(next, to, seen))));
+  const recursive = new Set(Object.keys(definitions).filter((name) => reaches(name, name)));
+  const inline = (value: Json): Json => {
+    if (typeof value !== 'object' || value === null) return value;
+    if (Array.isArray(value)) return value.map(inline);
+    const name = refName(value);
+    if (name !== undefined && !recursive.has(name)) return inline(definitions[name] ?? null);
+    return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, key === 'definitions' ? child : inline(child)]));
+  };
+  const kept = Object.fromEntries([...recursive].map((name) => [name, inline(definitions[name] ?? null)]));
+  return { ...(inline({ ...schema as Record<string, Json>, definitions: {} }) as Record<string, Json>), definitions: kept };
 }
 
 /** Sorted keys make the committed schema independent of declaration order in @grafana/schema. */
