@@ -9,6 +9,7 @@ import { extname, join } from 'node:path';
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import type { Catalogue } from './engine/catalogue.js';
 import { checkDashboard } from './check/dashboard.js';
+import { isV2Resource } from './check/dashboard/v2.js';
 import { finding, type Finding, type Location, type RuleId } from './check/finding.js';
 import { checkDashboardQueries } from './check/queries.js';
 import { checkRuleFile } from './check/rules.js';
@@ -53,7 +54,7 @@ function problem(file: string, rule: RuleId, message: string, hint: string, extr
 }
 
 const EXPECTED =
-  'a Grafana dashboard (JSON with panels), a ConfigMap or ConfigMapList holding dashboards, a Prometheus rule file (groups) or a PrometheusRule resource';
+  'a Grafana dashboard (JSON with panels, or a dashboard.grafana.app/v2 resource), a ConfigMap or ConfigMapList holding dashboards, a Prometheus rule file (groups) or a PrometheusRule resource';
 
 export async function lintFiles(paths: readonly string[], options: LintOptions = {}): Promise<Finding[]> {
   return (await lintEach(paths, options)).flatMap((f) => f.findings);
@@ -104,6 +105,7 @@ function lintLoaded(loaded: Loaded, inFolder: boolean, recorded: readonly string
 /** A Kubernetes object lint has nothing to say about. */
 function isOtherKind(doc: unknown): boolean {
   if (!isObject(doc) || typeof doc.kind !== 'string') return false;
+  if (isV2Resource(doc)) return false;
   if (doc.kind === 'ConfigMap') return !Object.keys(isObject(doc.data) ? doc.data : {}).some((key) => key.endsWith('.json'));
   return !['PrometheusRule', 'ConfigMapList', 'List'].includes(doc.kind);
 }
@@ -223,6 +225,7 @@ function lintDocument(doc: unknown, ctx: DocumentContext, path = ''): DocumentRe
     return none([problem(file, 'lint/shape', `expected ${EXPECTED}, found ${Array.isArray(doc) ? 'a list' : typeof doc}`, 'lint one of those kinds of file', { path: path || '/' })]);
   }
   const kind = doc.kind;
+  if (isV2Resource(doc)) return { findings: lintDashboard(doc, file, ctx.profile), checked: 1 };
   if (kind === 'PrometheusRule') return lintRules(isObject(doc.spec) ? doc.spec.groups : undefined, `${path}/spec/groups`, ctx);
   if (kind === 'ConfigMap') return lintConfigMap(doc, path, ctx);
   if (kind === 'ConfigMapList' || kind === 'List') {
