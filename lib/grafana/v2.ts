@@ -67,7 +67,8 @@ export function toV2(dashboard: Dashboard): DashboardV2Resource {
         ...(dashboard.timezone !== undefined ? { timezone: dashboard.timezone } : {}),
         from: dashboard.time?.from ?? 'now-6h',
         to: dashboard.time?.to ?? 'now',
-        autoRefresh: dashboard.refresh ?? '',
+        // The classic model writes `false` for no refresh.
+        autoRefresh: typeof dashboard.refresh === 'string' ? dashboard.refresh : '',
         autoRefreshIntervals: timepicker.refresh_intervals ?? AUTO_REFRESH_INTERVALS,
         hideTimepicker: timepicker.hidden ?? false,
         fiscalYearStartMonth: dashboard.fiscalYearStartMonth ?? 0,
@@ -139,12 +140,19 @@ function panelElement(panel: Panel): Element {
         version: panel.pluginVersion ?? '',
         spec: {
           options: (panel.options ?? {}) as Record<string, unknown>,
-          fieldConfig: (panel.fieldConfig ?? { defaults: {}, overrides: [] }) as never,
+          fieldConfig: { defaults: fieldDefaults(panel.fieldConfig?.defaults ?? {}), overrides: panel.fieldConfig?.overrides ?? [] } as never,
         },
       },
       ...(panel.transparent !== undefined ? { transparent: panel.transparent } : {}),
     },
   };
+}
+
+/** v2 spells the base threshold step's value out, `null`, where the classic model may leave it away. */
+function fieldDefaults(defaults: NonNullable<Panel['fieldConfig']>['defaults']): typeof defaults {
+  const thresholds = defaults.thresholds;
+  if (!thresholds?.steps) return defaults;
+  return { ...defaults, thresholds: { ...thresholds, steps: thresholds.steps.map((step) => ({ ...step, value: step.value ?? null })) } };
 }
 
 /**
@@ -177,10 +185,16 @@ function membersOf(panels: ReadonlyArray<Panel | RowPanel>, rowIndex: number): P
   return panels.slice(rowIndex + 1, next === -1 ? undefined : next) as Panel[];
 }
 
+/**
+ * Missing positions get Grafana's own defaults for a panel. Positions count from the row's top; a panel a file
+ * places above its row moves the row's whole grid down with it, so the panels keep their places to each other.
+ */
 function grid(panels: readonly Panel[], top: number): GridLayoutKind {
-  const items = panels.map((panel): GridLayoutItemKind => {
-    const { x = 0, y = top, w = 12, h = 8 } = panel.gridPos ?? {};
-    return { kind: 'GridLayoutItem', spec: { x, y: y - top, width: w, height: h, element: { kind: 'ElementReference', name: elementName(panel.id as number) } } };
+  const placed = panels.map((panel) => ({ panel, x: 0, y: top, w: 6, h: 3, ...panel.gridPos }));
+  const origin = Math.min(top, ...placed.map((p) => p.y));
+  const items = placed.map(({ panel, x, y, w, h }): GridLayoutItemKind => {
+    const element = { kind: 'ElementReference' as const, name: elementName(panel.id as number) };
+    return { kind: 'GridLayoutItem', spec: { x, y: y - origin, width: w, height: h, element } };
   });
   return { kind: 'GridLayout', spec: { items } };
 }
@@ -224,8 +238,13 @@ function variable(v: VariableModel): VariableKind {
       return { kind: 'ConstantVariable', spec: { ...common, query, current } };
     case 'textbox':
       return { kind: 'TextVariable', spec: { ...common, query, current } };
+    case 'interval': {
+      // The classic model keeps these beside the typed fields; @grafana/schema's VariableModel does not list them.
+      const { auto = false, auto_min = '10s', auto_count = 30 } = v as { auto?: boolean; auto_min?: string; auto_count?: number };
+      return { kind: 'IntervalVariable', spec: { ...common, query, current, options, auto, auto_min, auto_count, refresh: 'onTimeRangeChanged' } };
+    }
     default:
-      throw new Error(`variable "${v.name}" is of type "${v.type}", which the v2 output does not convert; use datasource, query, custom, constant or textbox`);
+      throw new Error(`variable "${v.name}" is of type "${v.type}", which the v2 output does not convert; use datasource, query, custom, constant, textbox or interval`);
   }
 }
 
