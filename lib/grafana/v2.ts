@@ -67,8 +67,8 @@ export function toV2(dashboard: Dashboard): DashboardV2Resource {
         ...(dashboard.timezone !== undefined ? { timezone: dashboard.timezone } : {}),
         from: dashboard.time?.from ?? 'now-6h',
         to: dashboard.time?.to ?? 'now',
-        // The classic model writes `false` for no refresh.
-        autoRefresh: typeof dashboard.refresh === 'string' ? dashboard.refresh : '',
+        // The classic model may write `false` for no refresh; anything else is carried over for the checks to judge.
+        autoRefresh: (dashboard.refresh as unknown) === false ? '' : (dashboard.refresh ?? ''),
         autoRefreshIntervals: timepicker.refresh_intervals ?? AUTO_REFRESH_INTERVALS,
         hideTimepicker: timepicker.hidden ?? false,
         fiscalYearStartMonth: dashboard.fiscalYearStartMonth ?? 0,

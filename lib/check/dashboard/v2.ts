@@ -6,7 +6,7 @@
  */
 import { escapePointer } from '../../engine/schema-errors.js';
 import { finding, type Finding, type Location, type Severity } from '../finding.js';
-import { isObject, type JsonObject } from './panels.js';
+import { isObject, oncePer, type JsonObject } from './panels.js';
 
 export const V2_API_GROUP = 'dashboard.grafana.app/';
 
@@ -33,18 +33,7 @@ export interface V2View {
 const views = new WeakMap<object, Map<string, V2View>>();
 
 export function v2View(resource: JsonObject, base: Location, lenient: Severity): V2View {
-  let byKey = views.get(resource);
-  if (byKey === undefined) {
-    byKey = new Map();
-    views.set(resource, byKey);
-  }
-  const key = JSON.stringify([lenient, base.file, base.dashboard]);
-  let view = byKey.get(key);
-  if (view === undefined) {
-    view = new ViewBuilder(resource, base, lenient).build();
-    byKey.set(key, view);
-  }
-  return view;
+  return oncePer(views, resource, base, lenient, () => new ViewBuilder(resource, base, lenient).build());
 }
 
 const ROW_WIDTH = 24;
