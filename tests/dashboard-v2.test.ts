@@ -267,6 +267,39 @@ test(`${V2_FAULTS.length} faults planted in a v2 file: each caught by npm run li
   assert.equal(missed, []);
 });
 
+test('lint reads the dashboards inside the grafana-operator resources, with positions in the YAML', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'spt-v2-operator-'));
+  const lint = async (args: string[]): Promise<{ code: number; report: Json }> => {
+    const io = capture();
+    const code = await main(['lint', '--format', 'json', ...args], io);
+    return { code, report: JSON.parse(io.text()) };
+  };
+  try {
+    for (const [path, text] of await serializeAll(artifacts(both))) {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), text);
+    }
+    const clean = await lint([join(root, 'grafana'), '--max-warnings', '0']);
+    assert.is(clean.code, 0, JSON.stringify(clean.report.findings));
+    assert.is(clean.report.summary.documents, 4);
+    const classic = join(root, 'grafana/grafana-operator.yaml');
+    writeFileSync(classic, readFileSync(classic, 'utf8').replace('"type": "timeseries"', '"type": "graph"'));
+    const manifest = join(root, 'grafana/v2/grafana-operator.yaml');
+    writeFileSync(manifest, readFileSync(manifest, 'utf8').replace('group: timeseries', 'group: graph'));
+    const { code, report } = await lint([classic, manifest]);
+    assert.is(code, 0);
+    const found = report.findings.map((f: Json) => [f.rule, f.location.file.replace(root, ''), f.location.path]);
+    assert.equal(found, [
+      ['dashboard/removed-panel', '/grafana/grafana-operator.yaml (spec.json)', '/panels/6/type'],
+      ['dashboard/removed-panel', '/grafana/v2/grafana-operator.yaml', '/spec/template/spec/elements/panel-7/spec/vizConfig/group'],
+    ]);
+    const line = readFileSync(manifest, 'utf8').split('\n').findIndex((l) => l.includes('group: graph')) + 1;
+    assert.is(report.findings[1].location.line, line);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 /**
  * Every classic dashboard of ../shared/corpus converted to v2 and checked as a foreign file: the v2 spec passes the
  * v2 schema wherever the classic file passes its own, and the v2 checks find what the classic ones find, panel by panel. What only the classic file gets is
