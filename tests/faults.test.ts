@@ -70,6 +70,7 @@ const FAULTS: Fault[] = [
   ['a panel without a unit', panel('Uptime', (p) => ({ ...p, fieldConfig: { defaults: {}, overrides: [] } })), 'dashboard/unit'],
   ['a panel without a description', without('Uptime', 'description'), 'dashboard/description'],
   ['a panel without a title', panel('Uptime', (p) => ({ ...p, title: '' })), 'dashboard/title'],
+  ['a removed Angular panel type', panel('Uptime', (p) => ({ ...p, type: 'singlestat' })), 'dashboard/removed-panel'],
   ['a schema violation (refresh as a number)', { grafanaDashboards: { [FILE]: { refresh: 30 as never } } }, 'dashboard/schema'],
   ['an alert without summary', withoutAnnotation('SptDown', 'summary'), 'rules/summary'],
   ['a templated summary', patchAlert('SptDown', { annotations: { summary: 'SPT {{ $labels.instance }} is down.' } }), 'rules/summary'],
@@ -141,7 +142,7 @@ test('the dashboard faults are caught in the v2 output as well', () => {
 const CONVENTION_MISSES = new Set([
   'an alert without summary', 'a bogus severity', 'an alert name not in CamelCase', 'duplicate panel id', 'overlapping panels',
   'a panel off the grid', 'a hard-coded datasource on a panel', 'a panel without a unit', 'a panel without a description',
-  'an alert without runbook_url', 'a summary that is not a sentence',
+  'an alert without runbook_url', 'a summary that is not a sentence', 'a removed Angular panel type',
 ]);
 
 test('npm run lint fails on each convention miss in our rendered output; read as foreign files, with --max-warnings 0', async () => {
