@@ -102,7 +102,11 @@ class ViewBuilder {
       }
       const list = children;
       const pathOf = (): string => (list === this.panels ? `/panels/${this.panels.length}` : `/panels/${this.panels.length - 1}/panels/${list.length}`);
-      const bottom = inner?.kind === 'GridLayout' ? this.grid(inner, `${rowAt}/spec/layout`, y, list, pathOf) : (this.loose(inner, `${rowAt}/spec/layout`, list, pathOf), 0);
+      if (inner?.kind !== 'GridLayout') {
+        this.loose(inner, `${rowAt}/spec/layout`, list, pathOf);
+        continue;
+      }
+      const bottom = this.grid(inner, `${rowAt}/spec/layout`, y, list, pathOf);
       if (!(headed && collapsed)) y = Math.max(y, bottom);
     }
   }
