@@ -20,10 +20,14 @@ export { dashboard, row, sized, layout, GRID_COLUMNS, SCHEMA_VERSION } from './l
 export type { DashboardSpec, RowSpec, Sized } from './lib/grafana/dashboard.js';
 export { timeseries, stat, gauge, barGauge, query, thresholds, valueText, datasourceRef, DATASOURCE_VARIABLE } from './lib/grafana/panel.js';
 export type { PanelContent, Query, ThresholdStep, TimeseriesOptions } from './lib/grafana/panel.js';
+export { toV2, DASHBOARD_V2_API_VERSION } from './lib/grafana/v2.js';
+export type { DashboardV2Resource } from './lib/grafana/v2.js';
+export { grafanaDashboard, grafanaManifest } from './lib/grafana/operator.js';
+export type { GrafanaDashboardResource, GrafanaManifestResource } from './lib/grafana/operator.js';
 export { alertRule, recordingRule, group, prometheusRule } from './lib/prometheus/rules.js';
 export type { AlertSeverity, AlertSpec, PrometheusRuleResource } from './lib/prometheus/rules.js';
 
-export { checkMixin } from './lib/check/mixin.js';
+export { checkMixin, checkV2Dashboards } from './lib/check/mixin.js';
 export type { MixinCheckOptions } from './lib/check/mixin.js';
 export { lintFiles } from './lib/lint.js';
 export { hasErrors } from './lib/check/finding.js';

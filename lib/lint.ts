@@ -9,6 +9,7 @@ import { extname, join } from 'node:path';
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import type { Catalogue } from './engine/catalogue.js';
 import { checkDashboard } from './check/dashboard.js';
+import { isV2Resource } from './check/dashboard/v2.js';
 import { finding, type Finding, type Location, type RuleId } from './check/finding.js';
 import { checkDashboardQueries } from './check/queries.js';
 import { checkRuleFile } from './check/rules.js';
@@ -53,7 +54,7 @@ function problem(file: string, rule: RuleId, message: string, hint: string, extr
 }
 
 const EXPECTED =
-  'a Grafana dashboard (JSON with panels), a ConfigMap or ConfigMapList holding dashboards, a Prometheus rule file (groups) or a PrometheusRule resource';
+  'a Grafana dashboard (JSON with panels, or a dashboard.grafana.app/v2 resource), a ConfigMap or ConfigMapList holding dashboards, a grafana-operator GrafanaDashboard or GrafanaManifest holding one, a Prometheus rule file (groups) or a PrometheusRule resource';
 
 export async function lintFiles(paths: readonly string[], options: LintOptions = {}): Promise<Finding[]> {
   return (await lintEach(paths, options)).flatMap((f) => f.findings);
@@ -104,6 +105,8 @@ function lintLoaded(loaded: Loaded, inFolder: boolean, recorded: readonly string
 /** A Kubernetes object lint has nothing to say about. */
 function isOtherKind(doc: unknown): boolean {
   if (!isObject(doc) || typeof doc.kind !== 'string') return false;
+  if (isV2Resource(doc)) return false;
+  if (doc.kind === 'GrafanaDashboard' || doc.kind === 'GrafanaManifest') return operatorDashboard(doc) === undefined;
   if (doc.kind === 'ConfigMap') return !Object.keys(isObject(doc.data) ? doc.data : {}).some((key) => key.endsWith('.json'));
   return !['PrometheusRule', 'ConfigMapList', 'List'].includes(doc.kind);
 }
@@ -223,8 +226,10 @@ function lintDocument(doc: unknown, ctx: DocumentContext, path = ''): DocumentRe
     return none([problem(file, 'lint/shape', `expected ${EXPECTED}, found ${Array.isArray(doc) ? 'a list' : typeof doc}`, 'lint one of those kinds of file', { path: path || '/' })]);
   }
   const kind = doc.kind;
+  if (isV2Resource(doc)) return { findings: lintDashboard(doc, file, ctx.profile), checked: 1 };
   if (kind === 'PrometheusRule') return lintRules(isObject(doc.spec) ? doc.spec.groups : undefined, `${path}/spec/groups`, ctx);
   if (kind === 'ConfigMap') return lintConfigMap(doc, path, ctx);
+  if (kind === 'GrafanaDashboard' || kind === 'GrafanaManifest') return lintOperatorResource(doc, path, ctx);
   if (kind === 'ConfigMapList' || kind === 'List') {
     if (!Array.isArray(doc.items)) return none([problem(file, 'lint/shape', `${kind} without an items list`, 'give the ConfigMaps under items', { path })]);
     const results = doc.items.map((item, i) => lintDocument(item, ctx, `${path}/items/${i}`));
@@ -277,20 +282,43 @@ function lintConfigMap(doc: Doc, path: string, ctx: DocumentContext): DocumentRe
   if (keys.length === 0) {
     return none([problem(file, 'lint/shape', 'ConfigMap holds no *.json dashboard', 'put each dashboard under a data key ending in .json', { path })]);
   }
-  const results = keys.map((key): DocumentResult => {
-    const where = `${file} (${key})`;
-    const at = ctx.locate?.(`${path}/data/${key}`);
-    const placed = (findings: Finding[]): Finding[] =>
-      at ? findings.map((f) => ({ ...f, location: { ...f.location, line: at.line, column: at.column } })) : findings;
-    const value = data[key];
-    let dashboard: unknown;
-    try {
-      dashboard = typeof value === 'string' ? JSON.parse(value) : value;
-    } catch (error) {
-      return none(placed([problem(where, 'lint/parse', `data.${key} is not valid JSON: ${(error as Error).message}`, 'fix the dashboard JSON', { path: `${path}/data/${key}` })]));
-    }
-    if (!isObject(dashboard)) return none(placed([problem(where, 'lint/shape', `data.${key} is not a dashboard object`, 'store the dashboard JSON object', { path })]));
-    return { findings: placed(lintDashboard(dashboard, where, ctx.profile)), checked: 1 };
-  });
+  const results = keys.map((key) => lintEmbedded(data[key], `${file} (${key})`, `${path}/data/${key}`, `data.${key}`, ctx));
   return { findings: results.flatMap((r) => r.findings), checked: results.reduce((n, r) => n + r.checked, 0) };
+}
+
+/**
+ * A dashboard kept as a JSON string in a Kubernetes object (a ConfigMap's data key, a GrafanaDashboard's
+ * `spec.json`): findings name the key beside the file and point at its line, with paths inside the dashboard.
+ */
+function lintEmbedded(value: unknown, where: string, at: string, name: string, ctx: DocumentContext): DocumentResult {
+  const position = ctx.locate?.(at);
+  const placed = (findings: Finding[]): Finding[] =>
+    position ? findings.map((f) => ({ ...f, location: { ...f.location, line: position.line, column: position.column } })) : findings;
+  let dashboard: unknown;
+  try {
+    dashboard = typeof value === 'string' ? JSON.parse(value) : value;
+  } catch (error) {
+    return none(placed([problem(where, 'lint/parse', `${name} is not valid JSON: ${(error as Error).message}`, 'fix the dashboard JSON', { path: at })]));
+  }
+  if (!isObject(dashboard)) return none(placed([problem(where, 'lint/shape', `${name} is not a dashboard object`, 'store the dashboard JSON object', { path: at })]));
+  return { findings: placed(lintDashboard(dashboard, where, ctx.profile)), checked: 1 };
+}
+
+/** The dashboard a grafana-operator resource carries inline: a GrafanaDashboard's `spec.json`, a GrafanaManifest's v2 `spec.template`. */
+function operatorDashboard(doc: Doc): unknown {
+  const spec = isObject(doc.spec) ? doc.spec : {};
+  if (doc.kind === 'GrafanaDashboard') return typeof spec.json === 'string' ? spec.json : undefined;
+  return isV2Resource(spec.template) ? spec.template : undefined;
+}
+
+function lintOperatorResource(doc: Doc, path: string, ctx: DocumentContext): DocumentResult {
+  const dashboard = operatorDashboard(doc);
+  if (dashboard === undefined) {
+    const expected = doc.kind === 'GrafanaDashboard' ? 'an inline spec.json' : 'a dashboard.grafana.app/v2 resource under spec.template';
+    return none([problem(ctx.file, 'lint/shape', `${String(doc.kind)} without ${expected}; lint reads inline dashboards only`,
+      'lint the dashboard file it refers to instead', { path: path || '/' })]);
+  }
+  if (typeof dashboard === 'string') return lintEmbedded(dashboard, `${ctx.file} (spec.json)`, `${path}/spec/json`, 'spec.json', ctx);
+  const result = lintDocument(dashboard, ctx);
+  return { ...result, findings: result.findings.map((f) => (f.location.path === undefined ? f : { ...f, location: { ...f.location, path: `/spec/template${f.location.path}` } })) };
 }

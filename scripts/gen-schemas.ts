@@ -1,6 +1,8 @@
 /**
  * Derives JSON schemas from TypeScript types and compiles them ahead of time:
  *   - the dashboard schema, from @grafana/schema's classic `Dashboard` (lib/check/schema/);
+ *   - the v2 dashboard schema, from @grafana/schema's `dashboard/v2` `Spec`, the `spec` of a
+ *     `dashboard.grafana.app/v2` resource (lib/check/schema/);
  *   - the SPT config schema, from `SptConfig` and its doc-comment annotations (lib/spt/schema/).
  *
  * Why: each check validates against the same type the code is typed with, so schema and types cannot drift, and
@@ -34,6 +36,8 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
  * that type-check in our builders.
  */
 const DASHBOARD_TYPES = 'dist/types/veneer/dashboard.types.d.ts';
+/** The v2 resource's `spec`; the envelope (apiVersion, kind, metadata) is checked by hand, as Kubernetes would. */
+const DASHBOARD_V2_TYPES = 'dist/types/schema/dashboard/v2/types.spec.gen.d.ts';
 
 export interface SchemaTarget {
   /** Source file of the type, absolute. */
@@ -41,6 +45,11 @@ export interface SchemaTarget {
   type: string;
   schemaFile: string;
   validatorFile: string;
+  /**
+   * Named definitions for recursive types only: the v2 layouts nest one another (rows in tabs in rows), which the
+   * generator's inlining unrolls into a schema of megabytes.
+   */
+  named?: boolean;
 }
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
@@ -52,6 +61,13 @@ export const TARGETS: readonly SchemaTarget[] = [
     type: 'Dashboard',
     schemaFile: here('../lib/check/schema/dashboard.schema.json'),
     validatorFile: here('../lib/check/schema/dashboard-validator.js'),
+  },
+  {
+    types: join(grafanaSchemaDir, DASHBOARD_V2_TYPES),
+    type: 'Spec',
+    schemaFile: here('../lib/check/schema/dashboard-v2.schema.json'),
+    validatorFile: here('../lib/check/schema/dashboard-v2-validator.js'),
+    named: true,
   },
   {
     types: here('../lib/spt/config.ts'),
@@ -66,12 +82,14 @@ export const TARGETS: readonly SchemaTarget[] = [
  * a future @grafana/schema fails here, loudly, instead of being silently ignored at check time. The validator must never touch the
  * dashboard it checks, so no coercion, defaults or removal of additional properties. additionalProperties stays as
  * the type says (closed objects): the check decides whether extra keys are errors (our output) or warnings
- * (foreign dashboards). No formats: the schemas use no `format`, and strict mode would stop this script if one
+ * (foreign dashboards). allowUnionTypes: the v2 types have `string | number` values (`type: ["number", "string"]`),
+ * which strict mode otherwise refuses although Ajv validates them exactly. No formats: the schemas use no `format`, and strict mode would stop this script if one
  * appeared, since the generated code could not import a formats package.
  */
 const AJV_OPTIONS: Options = {
   allErrors: true,
   strict: true,
+  allowUnionTypes: true,
   coerceTypes: false,
   useDefaults: false,
   removeAdditional: false,
@@ -93,12 +111,46 @@ function deriveSchema(target: SchemaTarget): Json {
     // The veneer and the raw model both export a `DataSourceRef`; named definitions would collide, so every type
     // is inlined. Inlining also keeps Ajv's schemaPath inside the tree, which the check needs to tell anyOf
     // branches apart.
-    expose: 'none',
+    expose: target.named ? 'export' : 'none',
     topRef: true,
     jsDoc: 'extended',
     skipTypeCheck: true,
   });
-  return sortKeys(generator.createSchema(target.type) as Json);
+  const schema = generator.createSchema(target.type) as Json;
+  return sortKeys(target.named ? inlineAcyclic(schema) : schema);
+}
+
+/**
+ * Inlines every definition that does not lead back to itself, keeping only the recursive ones (the layouts) named.
+ * Ajv reports an error inside a `$ref` with the referenced definition's schema path, which would hide from the
+ * check which anyOf branch (a panel or a library panel, say) an error belongs to.
+ */
+function inlineAcyclic(schema: Json): Json {
+  const definitions = (typeof schema === 'object' && schema !== null && !Array.isArray(schema) ? schema.definitions : undefined) as
+    | Record<string, Json>
+    | undefined;
+  if (definitions === undefined) return schema;
+  const refName = (value: Json): string | undefined => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || typeof value.$ref !== 'string') return undefined;
+    return decodeURIComponent(value.$ref.replace('#/definitions/', ''));
+  };
+  const refsOf = (value: Json): string[] => {
+    if (typeof value !== 'object' || value === null) return [];
+    const own = refName(value);
+    return [...(own === undefined ? [] : [own]), ...Object.values(value).flatMap(refsOf)];
+  };
+  const reaches = (from: string, to: string, seen = new Set<string>()): boolean =>
+    refsOf(definitions[from] ?? null).some((next) => next === to || (!seen.has(next) && (seen.add(next), reaches(next, to, seen))));
+  const recursive = new Set(Object.keys(definitions).filter((name) => reaches(name, name)));
+  const inline = (value: Json): Json => {
+    if (typeof value !== 'object' || value === null) return value;
+    if (Array.isArray(value)) return value.map(inline);
+    const name = refName(value);
+    if (name !== undefined && !recursive.has(name)) return inline(definitions[name] ?? null);
+    return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, key === 'definitions' ? child : inline(child)]));
+  };
+  const kept = Object.fromEntries([...recursive].map((name) => [name, inline(definitions[name] ?? null)]));
+  return { ...(inline({ ...schema as Record<string, Json>, definitions: {} }) as Record<string, Json>), definitions: kept };
 }
 
 /** Sorted keys make the committed schema independent of declaration order in @grafana/schema. */

@@ -1,8 +1,8 @@
 /**
- * Checks one Grafana dashboard in the classic JSON model, by concern: the panels Grafana shows
- * (dashboard/panels.ts, shared with the query checks), the schema (dashboard/schema.ts), where panels sit
- * (dashboard/layout.ts), datasource references (dashboard/datasource.ts) and what a reader needs
- * (dashboard/content.ts).
+ * Checks one Grafana dashboard, in the classic JSON model or as a v2 resource, by concern: the panels Grafana shows
+ * (dashboard/panels.ts, shared with the query checks; a v2 resource through its classic view, dashboard/v2.ts),
+ * the schema (dashboard/schema.ts), where panels sit (dashboard/layout.ts), datasource references
+ * (dashboard/datasource.ts) and what a reader needs (dashboard/content.ts).
  *
  * Knows Grafana, not any mixin: the same check runs on our output (strict, schema errors) and on foreign
  * dashboards (lenient, schema warnings). It never throws; whatever the input, the answer is a list of findings.
@@ -10,8 +10,9 @@
 import { contentFindings } from './dashboard/content.js';
 import { datasourceFindings } from './dashboard/datasource.js';
 import { layoutFindings } from './dashboard/layout.js';
-import { dashboardPanels, describeType, isObject } from './dashboard/panels.js';
-import { schemaFindings } from './dashboard/schema.js';
+import { dashboardPanels, describeType, isObject, type JsonObject } from './dashboard/panels.js';
+import { schemaFindings, schemaV2Findings } from './dashboard/schema.js';
+import { fromView, isV2Resource, v2View } from './dashboard/v2.js';
 import { finding, type Finding, type Location, type Severity } from './finding.js';
 
 export interface DashboardCheckOptions {
@@ -43,14 +44,35 @@ export function checkDashboard(dashboard: unknown, options: DashboardCheckOption
         'emit the dashboard model itself: an object with title, panels and schemaVersion'),
     ];
   }
-  if (typeof dashboard.title === 'string' && dashboard.title !== '') base.dashboard = dashboard.title;
   const lenient: Severity = options.strict ? 'error' : 'warning';
+  if (isV2Resource(dashboard)) return checkV2(dashboard, options, base, lenient);
+  if (typeof dashboard.title === 'string' && dashboard.title !== '') base.dashboard = dashboard.title;
   const panels = dashboardPanels(dashboard, base, lenient);
   return [
     ...panels.shape,
     ...schemaFindings(dashboard, panels, base, options.schemaSeverity),
+    ...modelFindings(dashboard, options, base, lenient),
+  ];
+}
+
+/** What the classic model and the v2 view share: layout, datasources, content. */
+function modelFindings(dashboard: JsonObject, options: DashboardCheckOptions, base: Location, lenient: Severity, v2 = false): Finding[] {
+  const panels = dashboardPanels(dashboard, base, lenient);
+  return [
     ...layoutFindings(panels, lenient),
-    ...datasourceFindings(dashboard, panels.all, base, options.datasourceUid, lenient),
+    ...datasourceFindings(dashboard, panels.all, base, options.datasourceUid, lenient, v2),
     ...panels.all.flatMap((ref) => contentFindings(ref, lenient)),
+  ];
+}
+
+function checkV2(resource: JsonObject, options: DashboardCheckOptions, base: Location, lenient: Severity): Finding[] {
+  const spec = isObject(resource.spec) ? resource.spec : {};
+  if (typeof spec.title === 'string' && spec.title !== '') base.dashboard = spec.title;
+  const view = v2View(resource, base, lenient);
+  const panels = dashboardPanels(view.dashboard, base, lenient);
+  return [
+    ...schemaV2Findings(resource, view, base, options.schemaSeverity),
+    ...view.shape,
+    ...fromView(view, [...panels.shape, ...modelFindings(view.dashboard, options, base, lenient, true)]),
   ];
 }

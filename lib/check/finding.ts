@@ -39,6 +39,7 @@ export const RULE_IDS = [
   'dashboard/unit',
   'dashboard/title',
   'dashboard/description',
+  'dashboard/removed-panel',
   'rules/shape',
   'rules/duplicate-group',
   'rules/duplicate-rule',

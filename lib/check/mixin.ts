@@ -5,7 +5,9 @@
 import type { Catalogue } from '../engine/catalogue.js';
 import type { MixinOutputs } from '../engine/mixin.js';
 import { checkDashboard } from './dashboard.js';
-import type { Finding } from './finding.js';
+import { finding, type Finding } from './finding.js';
+import type { Dashboard } from '@grafana/schema';
+import { toV2, type DashboardV2Resource } from '../grafana/v2.js';
 import { checkDashboardQueries } from './queries.js';
 import { checkRuleFile } from './rules.js';
 
@@ -58,4 +60,27 @@ function checkAll(outputs: MixinOutputs, options: MixinCheckOptions): Finding[] 
     );
   }
   return findings;
+}
+
+/**
+ * The v2 resources of a mixin's dashboards, as strictly as the classic ones: converted as the render converts them,
+ * then the v2 schema, layout, datasource, content and query checks. A dashboard the converter refuses is an error.
+ */
+export function checkV2Dashboards(
+  dashboards: Readonly<Record<string, Dashboard>>,
+  options: { catalogue: Catalogue; datasourceUid: string; file: (name: string) => string },
+): Finding[] {
+  return Object.entries(dashboards).flatMap(([name, dashboard]) => {
+    const file = options.file(name);
+    let resource: DashboardV2Resource;
+    try {
+      resource = toV2(dashboard);
+    } catch (error) {
+      return [finding('dashboard/shape', 'error', `no v2 resource: ${(error as Error).message}`, { file }, 'fix the dashboard, or render grafanaDashboardFormat classic')];
+    }
+    return [
+      ...checkDashboard(resource, { file, schemaSeverity: 'error', strict: true, datasourceUid: options.datasourceUid }),
+      ...checkDashboardQueries(resource, { file, catalogue: options.catalogue, strict: true }),
+    ];
+  });
 }

@@ -7,6 +7,7 @@ import type { Catalogue } from '../engine/catalogue.js';
 import { templateVariables } from './dashboard/datasource.js';
 import { dashboardPanels, isObject, isRow, type JsonObject, type PanelRef } from './dashboard/panels.js';
 import { promqlPractice } from './dashboard/promql-practice.js';
+import { fromView, isV2Resource, v2View } from './dashboard/v2.js';
 import { finding, type Finding, type Location } from './finding.js';
 import { checkLogql } from './logql.js';
 import { checkExpr } from './promql.js';
@@ -30,7 +31,18 @@ type Language = 'promql' | 'logql' | { skipped: string };
 
 export function checkDashboardQueries(dashboard: unknown, options: QueryCheckOptions): Finding[] {
   if (!isObject(dashboard)) return [];
+  const lenient = options.strict ? 'error' : 'warning';
+  if (isV2Resource(dashboard)) {
+    const spec = isObject(dashboard.spec) ? dashboard.spec : {};
+    const base: Location = { file: options.file, ...(typeof spec.title === 'string' && spec.title !== '' ? { dashboard: spec.title } : {}) };
+    const view = v2View(dashboard, base, lenient);
+    return fromView(view, queriesOf(view.dashboard, base, options));
+  }
   const base: Location = { file: options.file, ...(typeof dashboard.title === 'string' && dashboard.title !== '' ? { dashboard: dashboard.title } : {}) };
+  return queriesOf(dashboard, base, options);
+}
+
+function queriesOf(dashboard: JsonObject, base: Location, options: QueryCheckOptions): Finding[] {
   const variables = datasourceTypes(dashboard);
   return dashboardPanels(dashboard, base, options.strict ? 'error' : 'warning').all.flatMap((ref) => panelQueries(ref, variables, options));
 }

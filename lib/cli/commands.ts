@@ -37,7 +37,7 @@ const configPatch = async (options: Options, io: Io) =>
 /** Without files, lints what render wrote; the project's own files get every check `validate` applies. */
 async function lint(options: Options, io: Io): Promise<number> {
   const mixin = sptMixin.withConfig(await configPatch(options, io));
-  const files = options.files.length > 0 ? options.files : ownFiles(options.out);
+  const files = options.files.length > 0 ? options.files : ownFiles(options.out, mixin._config.grafanaDashboardFormat);
   return lintGate({ ...options.lint, files, format: options.format, profile: sptLintProfile(mixin, options.out) }, io);
 }
 

@@ -20,9 +20,10 @@ export const resourcesKustomization = (resources: string[]): Kustomization => ({
  * `generatorOptions`, which every kustomize reads; a generator's own `options` is newer (Debian's kubectl 1.20
  * refuses it).
  */
-export const dashboardsKustomization = (name: string, files: string[], labels: Record<string, string>): Kustomization => ({
+export const dashboardsKustomization = (name: string, files: string[], labels: Record<string, string>, resources: string[] = []): Kustomization => ({
   apiVersion: 'kustomize.config.k8s.io/v1beta1',
   kind: 'Kustomization',
+  ...(resources.length > 0 ? { resources } : {}),
   generatorOptions: { disableNameSuffixHash: true, labels },
   configMapGenerator: [{ name, files }],
 });

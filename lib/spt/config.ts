@@ -104,6 +104,24 @@ export interface SptConfig {
    * Default: `grafana_dashboard: "1"`.
    */
   grafanaDashboardLabels: Record<string, string>;
+  /**
+   * Which dashboard files the render writes: `classic`, the JSON model (schemaVersion 39) every Grafana from 10
+   * to 13 imports; `v2`, the `dashboard.grafana.app/v2` resource Grafana 13 exports and Git Sync keeps; or `both`,
+   * the v2 file with its own Kustomize entry point beside the classic one. Unset: `classic`.
+   */
+  grafanaDashboardFormat?: GrafanaDashboardFormat;
+  /**
+   * A grafana-operator resource carrying the dashboard inline, beside the sidecar ConfigMap, for clusters that run
+   * the operator instead of the sidecar. Unset (the default): none.
+   */
+  grafanaOperator?: GrafanaOperatorConfig;
+}
+
+export type GrafanaDashboardFormat = 'classic' | 'v2' | 'both';
+
+export interface GrafanaOperatorConfig {
+  /** Labels of the `Grafana` resources that load the dashboard (`spec.instanceSelector.matchLabels`), e.g. `dashboards: grafana`. */
+  instanceSelector: Record<string, string>;
 }
 
 export const defaultConfig: SptConfig = {

@@ -2,15 +2,15 @@
 import { configDifference } from '../engine/merge.js';
 import type { Mixin } from '../engine/mixin.js';
 import { prometheusRule } from '../prometheus/rules.js';
-import { dashboardsKustomization, resourcesKustomization } from '../render/kustomize.js';
+import { resourcesKustomization } from '../render/kustomize.js';
 import type { Artifact } from '../render/serialize.js';
 import { defaultConfig, type SptConfig } from './config.js';
 import { renderText } from './context.js';
+import { grafanaArtifacts } from './deploy-grafana.js';
 
 export const RECORDING_RULES_FILE = 'prometheus/spt-recording-rules.yaml';
 export const ALERTS_FILE = 'prometheus/spt-alerts.yaml';
-/** Where a dashboard of `grafanaDashboards` lands; the ConfigMap's generator reads it from there. */
-export const dashboardPath = (file: string): string => `grafana/data/${file}`;
+export { dashboardPath, dashboardV2Path } from './deploy-grafana.js';
 
 export type Part = 'dashboards' | 'rules';
 
@@ -25,18 +25,7 @@ export function artifacts(mixin: Mixin<SptConfig>, parts: readonly Part[] = ['da
   const config = mixin._config;
   const header = renderText('header', { comment: '#', source: SOURCE, command });
   const out: Artifact[] = [];
-  if (parts.includes('dashboards')) {
-    const files = Object.keys(mixin.grafanaDashboards).sort();
-    for (const file of files) {
-      out.push({ path: dashboardPath(file), format: 'json', data: mixin.grafanaDashboards[file] });
-    }
-    out.push({
-      path: 'grafana/kustomization.yaml',
-      format: 'yaml',
-      header,
-      data: dashboardsKustomization('spt-grafana-dashboards', files.map((f) => `data/${f}`), config.grafanaDashboardLabels),
-    });
-  }
+  if (parts.includes('dashboards')) out.push(...grafanaArtifacts(mixin.grafanaDashboards, config, header));
   if (parts.includes('rules')) {
     out.push(
       { path: RECORDING_RULES_FILE, format: 'yaml', header, data: prometheusRule('spt-recording-rules', config.ruleLabels, mixin.prometheusRules) },

@@ -44,8 +44,10 @@ export function validateSptConfig(config: SptConfig): void {
   }
   promqlValue('rateInterval', () => dashboardDuration(config.rateInterval));
   validateAlertLabels(config);
-  for (const key of ['ruleLabels', 'grafanaDashboardLabels'] as const) {
-    for (const [name, value] of Object.entries(config[key])) {
+  const labelSets: Array<[string, Record<string, string>]> = [['ruleLabels', config.ruleLabels], ['grafanaDashboardLabels', config.grafanaDashboardLabels]];
+  if (config.grafanaOperator) labelSets.push(['grafanaOperator.instanceSelector', config.grafanaOperator.instanceSelector]);
+  for (const [key, labels] of labelSets) {
+    for (const [name, value] of Object.entries(labels)) {
       if (!LABEL_KEY.test(name) || name.length > 316) {
         throw new ConfigError(`${key}.${name}`, 'is not a valid Kubernetes label key (an optional DNS prefix and "/", then at most 63 of [A-Za-z0-9-_.])');
       }
@@ -53,6 +55,9 @@ export function validateSptConfig(config: SptConfig): void {
         throw new ConfigError(`${key}.${name}`, `${describe(value)} is not a valid Kubernetes label value (at most 63 of [A-Za-z0-9-_.], alphanumeric at both ends)`);
       }
     }
+  }
+  if (config.grafanaOperator && Object.keys(config.grafanaOperator.instanceSelector).length === 0) {
+    throw new ConfigError('grafanaOperator.instanceSelector', 'is empty; give the labels of your Grafana resource (e.g. dashboards: grafana), or set grafanaOperator to null for no operator resource');
   }
 }
 

@@ -8,9 +8,29 @@ import { describePanel, isObject, isRow, type JsonObject, type PanelRef } from '
  */
 const NUMERIC_PANEL_TYPES = new Set(['barchart', 'bargauge', 'gauge', 'histogram', 'stat', 'timeseries', 'trend']);
 
+/**
+ * Angular panel types Grafana no longer ships (Angular is off by default since 11 and gone in 12), with the type
+ * it turns each into on load (Grafana's autoMigrateAngular): the file and what Grafana shows would differ.
+ */
+const REMOVED_PANEL_TYPES: ReadonlyMap<string, string> = new Map([
+  ['graph', 'timeseries'],
+  ['table-old', 'table'],
+  ['singlestat', 'stat'],
+  ['grafana-singlestat-panel', 'stat'],
+  ['grafana-piechart-panel', 'piechart'],
+  ['grafana-worldmap-panel', 'geomap'],
+  ['natel-discrete-panel', 'state-timeline'],
+]);
+
 export function contentFindings(ref: PanelRef, lenient: Severity): Finding[] {
   const { panel } = ref;
   const findings: Finding[] = [];
+  const successor = typeof panel.type === 'string' ? REMOVED_PANEL_TYPES.get(panel.type) : undefined;
+  if (successor !== undefined) {
+    findings.push(finding('dashboard/removed-panel', lenient,
+      `${describePanel(ref)} is a "${String(panel.type)}" panel, an Angular panel Grafana 12 and later no longer have; Grafana turns it into "${successor}" on load`,
+      { ...ref.location, path: `${ref.path}/type` }, `make it a "${successor}" panel (open and save it in Grafana 11, or rebuild it) so the file is what Grafana shows`));
+  }
   if (!nonEmptyString(panel.title)) {
     findings.push(finding('dashboard/title', lenient, `${describePanel(ref)} has no title`,
       { ...ref.location, path: `${ref.path}/title` }, 'give it a short title that names what it shows'));

@@ -16,18 +16,24 @@ interface Reference {
   location: Location;
 }
 
-export function datasourceFindings(dashboard: JsonObject, all: readonly PanelRef[], base: Location, required: string | undefined, lenient: Severity): Finding[] {
-  const references = [...all.filter((ref) => !isRow(ref.panel)).flatMap(panelReferences), ...variableReferences(dashboard, base)];
+/** `queriesOnly`: v2 dashboards, whose panels have no datasource of their own, only their queries. */
+export function datasourceFindings(
+  dashboard: JsonObject, all: readonly PanelRef[], base: Location, required: string | undefined, lenient: Severity, queriesOnly = false,
+): Finding[] {
+  const references = [
+    ...all.filter((ref) => !isRow(ref.panel)).flatMap((ref) => panelReferences(ref, queriesOnly)),
+    ...variableReferences(dashboard, base),
+  ];
   if (required !== undefined) return references.flatMap((ref) => requiredFinding(ref, required));
   const variable = datasourceVariable(dashboard);
   return variable === undefined ? [] : references.flatMap((ref) => hardCodedFinding(ref, variable, lenient));
 }
 
 /** A panel without queries (text, news) needs no datasource, but if it names one, that one counts too. */
-function panelReferences(ref: PanelRef): Reference[] {
+function panelReferences(ref: PanelRef, queriesOnly: boolean): Reference[] {
   const targets = Array.isArray(ref.panel.targets) ? ref.panel.targets : [];
   const references: Reference[] = [];
-  if (targets.length > 0 || ref.panel.datasource !== undefined) {
+  if (!queriesOnly && (targets.length > 0 || ref.panel.datasource !== undefined)) {
     references.push({ datasource: ref.panel.datasource, owner: describePanel(ref), location: { ...ref.location, path: `${ref.path}/datasource` } });
   }
   for (const [i, target] of targets.entries()) {

@@ -32,18 +32,23 @@ const walked = new WeakMap<object, Map<string, DashboardPanels>>();
  * read at all (a panel that is not an object, `panels` not an array) is always an error.
  */
 export function dashboardPanels(dashboard: JsonObject, base: Location, lenient: Severity): DashboardPanels {
-  let byKey = walked.get(dashboard);
+  return oncePer(walked, dashboard, base, lenient, () => walk(dashboard, base, lenient));
+}
+
+/** What `build` makes of a dashboard object, once per object, place and severity. */
+export function oncePer<T>(cache: WeakMap<object, Map<string, T>>, dashboard: JsonObject, base: Location, lenient: Severity, build: () => T): T {
+  let byKey = cache.get(dashboard);
   if (byKey === undefined) {
     byKey = new Map();
-    walked.set(dashboard, byKey);
+    cache.set(dashboard, byKey);
   }
   const key = JSON.stringify([lenient, base.file, base.dashboard]);
-  let panels = byKey.get(key);
-  if (panels === undefined) {
-    panels = walk(dashboard, base, lenient);
-    byKey.set(key, panels);
+  let value = byKey.get(key);
+  if (value === undefined) {
+    value = build();
+    byKey.set(key, value);
   }
-  return panels;
+  return value;
 }
 
 function walk(dashboard: JsonObject, base: Location, lenient: Severity): DashboardPanels {
