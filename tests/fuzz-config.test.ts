@@ -17,20 +17,12 @@ import { serializeAll } from '../lib/render/serialize.js';
 import { artifacts } from '../lib/spt/deploy.js';
 import type { SptConfig } from '../lib/spt/config.js';
 import type { Patch } from '../lib/engine/merge.js';
+import { seededRandom } from './helpers.js';
 
 const RUNS = 1000;
 
-/** mulberry32: a seeded generator, so a failure is reproducible from its index. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so a failure is reproducible from its index. */
+const random = seededRandom;
 
 const NASTY = ['"', "'", '\\', '\n', '\r', '\t', '{{', '}}', '{', '}', '`', '$', '#', ': ', '- ', '%s', 'é', '🦀', '\u0000', '\u2028', '<%', '%>', ' ', 'a', 'z', '0', '-', '_', '.', '/', '=~', ','];
 

@@ -22,3 +22,15 @@ export function capture(): Io & { text: () => string } {
   const lines: string[] = [];
   return { out: (t) => lines.push(t), err: (t) => lines.push(t), text: () => lines.join('\n') };
 }
+
+/** mulberry32: a small, seeded, well-mixed generator, so generated data is the same on every machine and run. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -5,6 +5,7 @@
  * A fixed seed and a fixed end make every run produce the same bytes.
  */
 import type { Matcher } from '../../lib/engine/promql.js';
+import { seededRandom } from '../../tests/helpers.js';
 
 export const SCRAPE_SECONDS = 15;
 export const HOURS = 6;
@@ -49,18 +50,6 @@ export function targetLabels(selector: readonly Matcher[]): Record<string, strin
     }
   }
   return labels;
-}
-
-/** mulberry32: a small, seeded, well-mixed generator, so the noise is the same on every machine. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Abramowitz–Stegun 7.1.26, enough for bucket shares. */
@@ -142,7 +131,7 @@ const formatValue = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(
 
 /** The scenario's OpenMetrics text for a target's labels. */
 export function scenario(target: Labels): string {
-  const rand = random(20260310);
+  const rand = seededRandom(20260310);
   const noise = (spread: number) => 1 + spread * (rand() * 2 - 1);
   const out = new Exposition();
   const proc = new Process();
