@@ -128,6 +128,9 @@ test('render writes docs/ only when asked: --docs DIR, or this repository\'s own
     assert.match(stale.text(), '-<clipPath id="panel-2"><rect x="10" y="68" width="300"');
     assert.match(stale.text(), '1 file(s) out of date');
     assert.is(await main(['render', '--out', join(dir, 'deploy'), '--docs', join(dir, 'pictures'), '--only', 'rules'], io), 0);
+    const usage = capture();
+    assert.is(await main(['validate', '--docs', join(dir, 'pictures')], usage), 2);
+    assert.match(usage.text(), '--docs is an option of render and check only');
     const here = capture();
     assert.is(await main(['check'], here, { cwd: root, via: 'npm' }), 0, here.text());
     assert.match(here.text(), 'in deploy and docs are up to date');

@@ -127,6 +127,7 @@ export function parse(argv: string[], invocation: Invocation): Request {
   if (command !== 'lint' && positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
   const lintOnly = LINT_ONLY.find((flag) => values[flag] !== undefined && values[flag] !== false);
   if (command !== 'lint' && lintOnly) throw new UsageError(`--${lintOnly} is an option of lint only`);
+  if (values.docs !== undefined && command !== 'render' && command !== 'check') throw new UsageError('--docs is an option of render and check only');
   if (values.format !== 'text' && values.format !== 'json') {
     throw new UsageError(`invalid value for --format (${values.format}); expected one of: text, json`);
   }
