@@ -2,9 +2,10 @@
  * The command line's grammar: flags, usage text, and the render command as the user would type it again.
  * Paths are the user's: relative ones resolve against the folder the command was typed in.
  */
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { closestName } from '../engine/closest.js';
+import { PROJECT_ROOT } from '../paths.js';
 import type { Part } from '../spt/deploy.js';
 import { PARTS } from '../spt/render.js';
 
@@ -20,7 +21,7 @@ export interface Invocation {
 
 export const DEFAULT_OUT = 'deploy';
 
-export const USAGE = `usage: spt-mixin <render|validate|check> [--config FILE] [--out DIR] [--only dashboards|rules] [--format text|json]
+export const USAGE = `usage: spt-mixin <render|validate|check> [--config FILE] [--out DIR] [--docs DIR] [--only dashboards|rules] [--format text|json]
        spt-mixin lint [FILE...] [--format text|json] [--max-warnings N] [--rule ID=off|info|warning|error]... [--exclusions FILE] [--quiet]
        spt-mixin --help | --version
   render    check the mixin and write every artifact into DIR (default: ./deploy), all files or none
@@ -29,6 +30,8 @@ export const USAGE = `usage: spt-mixin <render|validate|check> [--config FILE] [
   lint      check dashboards, ConfigMaps, rule files and PrometheusRules from anywhere (default: the files in ./deploy)
   --config FILE  YAML or JSON file of _config keys to override (see README, Configuration)
   --out DIR      the output folder (default: ./deploy)
+  --docs DIR     also write each dashboard's layout picture (NAME.layout.svg) into DIR, or compare with it
+                 (default: none; this repository's own render, with the default --out and no --config, uses docs/)
   --only PART    only dashboards, or only rules (default: both)
   --format FMT   text or json findings (default: text)
   --timings      print how long building, checking and writing took, on stderr
@@ -47,6 +50,8 @@ export interface Options {
   out: string;
   /** The output folder as the user gave it, for messages. */
   outAsTyped: string;
+  /** Where the dashboards' layout pictures go, resolved and as typed; none unless asked (or this repository's render). */
+  docs?: { dir: string; asTyped: string };
   format: 'text' | 'json';
   /** The config file, resolved. */
   config?: string;
@@ -77,6 +82,7 @@ const COMMANDS = ['render', 'validate', 'check', 'lint'] as const;
 
 const FLAGS = {
   out: { type: 'string' },
+  docs: { type: 'string' },
   config: { type: 'string' },
   only: { type: 'string' },
   format: { type: 'string', default: 'text' },
@@ -121,6 +127,7 @@ export function parse(argv: string[], invocation: Invocation): Request {
   if (command !== 'lint' && positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
   const lintOnly = LINT_ONLY.find((flag) => values[flag] !== undefined && values[flag] !== false);
   if (command !== 'lint' && lintOnly) throw new UsageError(`--${lintOnly} is an option of lint only`);
+  if (values.docs !== undefined && command !== 'render' && command !== 'check') throw new UsageError('--docs is an option of render and check only');
   if (values.format !== 'text' && values.format !== 'json') {
     throw new UsageError(`invalid value for --format (${values.format}); expected one of: text, json`);
   }
@@ -130,16 +137,20 @@ export function parse(argv: string[], invocation: Invocation): Request {
   const renderArgs = [
     ...(values.config !== undefined ? ['--config', values.config] : []),
     ...(values.out !== undefined ? ['--out', values.out] : []),
+    ...(values.docs !== undefined ? ['--docs', values.docs] : []),
     ...(part ? ['--only', part] : []),
   ];
   const path = (p: string): string => (isAbsolute(p) ? p : resolve(invocation.cwd, p));
+  const out = path(values.out ?? DEFAULT_OUT);
+  const docs = docsFolder(values.docs, path, out, values.config === undefined && part !== 'rules');
   return {
     kind: 'command',
     options: {
       command,
       files: positionals.slice(1).map(path),
-      out: path(values.out ?? DEFAULT_OUT),
+      out,
       outAsTyped: values.out ?? DEFAULT_OUT,
+      ...(docs ? { docs } : {}),
       format: values.format,
       ...(values.config !== undefined ? { config: path(values.config) } : {}),
       parts: part ? [part] : [...PARTS],
@@ -154,6 +165,17 @@ export function parse(argv: string[], invocation: Invocation): Request {
       },
     },
   };
+}
+
+/**
+ * Layout pictures are documentation, not deployment: a consumer's `render --out DIR` must not write into their
+ * docs/ unasked. So only `--docs DIR`, or this repository rendering its own deploy/ with the defaults (where the
+ * README shows docs/spt-overview.layout.svg), writes them.
+ */
+function docsFolder(typed: string | undefined, path: (p: string) => string, out: string, defaults: boolean): Options['docs'] {
+  if (typed !== undefined) return { dir: path(typed), asTyped: typed };
+  if (defaults && out === join(PROJECT_ROOT, DEFAULT_OUT)) return { dir: join(PROJECT_ROOT, 'docs'), asTyped: 'docs' };
+  return undefined;
 }
 
 /** `npm run render -- --out x` or `npx spt-mixin render --out x`, with arguments quoted for a POSIX shell. */

@@ -3,7 +3,7 @@
  * them in-process. Exit codes: 0 clean, 1 findings or stale output, 2 bad usage, bad config or a failed write.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { hasErrors, type Finding } from '../check/finding.js';
 import { formatJson, formatText } from '../check/report.js';
 import { ConfigError } from '../engine/config.js';
@@ -15,7 +15,7 @@ import { serializeAll } from '../render/serialize.js';
 import { assertWritable, extraFiles, staleFiles, writeAll } from '../render/write.js';
 import { loadConfigFile } from '../spt/config-file.js';
 import type { SptConfig } from '../spt/config.js';
-import { artifacts } from '../spt/deploy.js';
+import { artifacts, docsArtifacts } from '../spt/deploy.js';
 import { ownFiles, sptLintProfile } from '../spt/lint-profile.js';
 import { sptMixin } from '../spt/mixin.js';
 import { checkSpt } from '../spt/render.js';
@@ -63,7 +63,7 @@ async function runSteps(mixin: Mixin<SptConfig>, options: Options, io: Io, timer
   // With --format json, stdout carries the findings document alone.
   const status = options.format === 'json' ? io.err : io.out;
   // A customised render's headers name the command that makes it; `check` compares with exactly that.
-  const files = await serializeAll(artifacts(mixin, options.parts, options.headerCommand));
+  const files = await serializeAll([...artifacts(mixin, options.parts, options.headerCommand), ...docsFiles(mixin, options)]);
   timer.lap('format');
   if (options.command === 'check') {
     const code = await compare(options, files, io, status);
@@ -72,8 +72,18 @@ async function runSteps(mixin: Mixin<SptConfig>, options: Options, io: Io, timer
   }
   const written = await writeAll(options.out, files);
   timer.lap('write');
-  status(`wrote ${written.length} files to ${options.outAsTyped}`);
+  status(`wrote ${written.length} files to ${options.outAsTyped}${options.docs ? ` and ${options.docs.asTyped}` : ''}`);
   return 0;
+}
+
+/**
+ * The layout pictures, with paths from the output folder (`../docs/spt-overview.layout.svg`), so they are written
+ * in the same all-or-nothing step as deploy/ and compared by the same `check`.
+ */
+function docsFiles(mixin: Mixin<SptConfig>, options: Options) {
+  const docs = options.docs;
+  if (!docs || !options.parts.includes('dashboards')) return [];
+  return docsArtifacts(mixin).map((artifact) => ({ ...artifact, path: relative(options.out, join(docs.dir, artifact.path)) }));
 }
 
 /** Diffs go to stdout (they are what `check` produces, `npm run check > stale.diff` keeps them); the verdict to stderr. */
@@ -87,7 +97,7 @@ async function compare(options: Options, files: ReadonlyMap<string, string>, io:
   // Files of the other part belong to a full render; only a full render says what does not belong.
   const extra = options.parts.length === 1 ? [] : await extraFiles(options.out, files);
   if (stale.length === 0 && extra.length === 0) {
-    status(`${files.size} files in ${out} are up to date`);
+    status(`${files.size} files in ${out}${options.docs ? ` and ${options.docs.asTyped}` : ''} are up to date`);
     return 0;
   }
   if (stale.length > 0) {

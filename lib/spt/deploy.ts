@@ -1,6 +1,7 @@
 /** Where the SPT mixin's outputs land under deploy/, and the Kustomize entry points that ship them. */
 import { configDifference } from '../engine/merge.js';
 import type { Mixin } from '../engine/mixin.js';
+import { layoutSvg } from '../grafana/layout-svg.js';
 import { prometheusRule } from '../prometheus/rules.js';
 import { resourcesKustomization } from '../render/kustomize.js';
 import type { Artifact } from '../render/serialize.js';
@@ -68,3 +69,13 @@ export const RESOURCE_KEYS: readonly (keyof SptConfig)[] = ['ruleLabels', 'grafa
 
 /** jsonnet-bundler's v1 format; the rendered mixin needs no other Jsonnet package. */
 const JSONNETFILE = { version: 1, dependencies: [], legacyImports: true };
+
+/**
+ * The layout picture of each dashboard (`spt-overview.layout.svg`). Not part of `deploy/`: it is documentation,
+ * written into a docs folder only when one is asked for (or by this repository's own render).
+ */
+export function docsArtifacts(mixin: Mixin<SptConfig>): Artifact[] {
+  return Object.keys(mixin.grafanaDashboards)
+    .sort()
+    .map((file) => ({ path: file.replace(/\.json$/, '.layout.svg'), format: 'text', text: layoutSvg(mixin.grafanaDashboards[file] ?? {}) }));
+}

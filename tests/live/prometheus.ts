@@ -4,7 +4,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,13 +31,18 @@ export async function freePort(): Promise<number> {
 
 export interface PrometheusOptions {
   port: number;
-  /** Scrape job name and its one `host:port` target on the loopback. */
-  job: string;
-  target: string;
+  /** Scrape job name and its one `host:port` target on the loopback; none for a Prometheus that serves stored data. */
+  job?: string;
+  target?: string;
   /** Rule files by file name. */
   rules: Record<string, RuleFile>;
   /** Scrape and evaluation interval. Default: `1s`. */
   interval?: string;
+  /**
+   * Fills the TSDB folder before Prometheus starts (backfilled blocks, say). Their samples may be of any age:
+   * retention is then long enough to keep them.
+   */
+  prepare?: (dataDir: string) => Promise<void>;
 }
 
 export interface Alert {
@@ -103,7 +108,7 @@ export class Prometheus {
   /** Starts Prometheus and waits until it is ready; cleans up itself if it never is. */
   static async start(options: PrometheusOptions): Promise<Prometheus> {
     const interval = options.interval ?? '1s';
-    if (!options.target.startsWith(`${LOOPBACK}:`)) throw new Error(`target ${options.target} is not on ${LOOPBACK}`);
+    if (options.target !== undefined && !options.target.startsWith(`${LOOPBACK}:`)) throw new Error(`target ${options.target} is not on ${LOOPBACK}`);
     const dir = await mkdtemp(join(tmpdir(), 'spt-live-'));
     const ruleFiles = Object.keys(options.rules).map((name) => join(dir, name));
     await Promise.all(
@@ -113,9 +118,18 @@ export class Prometheus {
     const config = {
       global: { scrape_interval: interval, evaluation_interval: interval },
       rule_files: ruleFiles,
-      scrape_configs: [{ job_name: options.job, static_configs: [{ targets: [options.target] }] }],
+      scrape_configs: options.target === undefined ? [] : [{ job_name: options.job, static_configs: [{ targets: [options.target] }] }],
     };
     await writeFile(join(dir, 'prometheus.yml'), JSON.stringify(config, null, 2));
+    if (options.prepare) {
+      try {
+        await mkdir(join(dir, 'data'));
+        await options.prepare(join(dir, 'data'));
+      } catch (error) {
+        await rm(dir, { recursive: true, force: true });
+        throw error;
+      }
+    }
     const child = spawn(
       'prometheus',
       [
@@ -123,6 +137,7 @@ export class Prometheus {
         `--storage.tsdb.path=${join(dir, 'data')}`,
         `--web.listen-address=${LOOPBACK}:${options.port}`,
         '--log.level=warn',
+        ...(options.prepare ? ['--storage.tsdb.retention.time=100y'] : []),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
