@@ -1,5 +1,7 @@
 /** Shared by several test files; not a test itself (npm test runs *.test.ts only). */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as assert from 'uvu/assert';
 import { join, relative } from 'node:path';
 import type { Io } from '../lib/io.js';
 
@@ -37,4 +39,16 @@ export function random(seed: number): () => number {
 
 export function pick<T>(r: () => number, list: readonly T[]): T {
   return list[Math.floor(r() * list.length)] as T;
+}
+
+/**
+ * Whether reference material from ../shared is there. A user's clone has no ../shared, so the test skips; CI has
+ * a copy beside the clone, so there its absence is a failure rather than a quiet green run.
+ */
+export function hasShared(path: string | URL, what: string): boolean {
+  const file = typeof path === 'string' ? path : fileURLToPath(path);
+  if (existsSync(file)) return true;
+  if (process.env.CI === 'true') assert.unreachable(`${file} is required in CI (${what})`);
+  console.log(`skipped: ${what} (${file} is absent)`);
+  return false;
 }

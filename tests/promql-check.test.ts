@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { hasShared } from './helpers.js';
 import { parse as parseYaml } from 'yaml';
 import { checkExpr } from '../lib/check/promql.js';
 import { parsePromql, selectorsOf, substituteGrafanaVariables } from '../lib/check/promql-parse.js';
@@ -251,10 +252,7 @@ function corpusExpressions(): Array<{ file: string; expr: string }> {
 }
 
 test('every rule expression of the shared corpus parses', () => {
-  if (!existsSync(shared)) {
-    console.log('skipped: ../shared is absent, no corpus to check');
-    return;
-  }
+  if (!hasShared(shared, 'the corpus')) return;
   const expressions = corpusExpressions();
   const failures = expressions.flatMap(({ file, expr }) =>
     checkExpr(expr, { file }, undefined)
