@@ -43,14 +43,15 @@ function metricsWith(extraTargetLabels: readonly string[]) {
 }
 
 /**
- * Recording rules' outputs. Their labels are what the expressions keep: `sum` drops all, a bare `rate`
- * keeps the target labels.
+ * Recording rules' outputs. Their labels are what the expressions keep: `sum` keeps only the environment labels,
+ * a bare `rate` keeps the target labels.
  */
-function recordedWith(extraTargetLabels: readonly string[]) {
-  const target = [...new Set([...TARGET_LABELS, ...extraTargetLabels])];
+function recordedWith(extraTargetLabels: readonly string[], environmentLabels: readonly string[]) {
+  const target = [...new Set([...TARGET_LABELS, ...extraTargetLabels, ...environmentLabels])];
+  const perEnvironment = [...environmentLabels];
   return {
-    httpRequestsRate5m: new Recorded('spt:http_requests:rate5m', [], 'Requests per second over 5m, all instances.'),
-    httpErrorsRate5m: new Recorded('spt:http_errors:rate5m', [], '5xx responses per second over 5m, all instances.'),
+    httpRequestsRate5m: new Recorded('spt:http_requests:rate5m', perEnvironment, 'Requests per second over 5m, all instances.'),
+    httpErrorsRate5m: new Recorded('spt:http_errors:rate5m', perEnvironment, '5xx responses per second over 5m, all instances.'),
     ingestionListingsRate5m: new Recorded('spt:ingestion_listings:rate5m', target, 'Listings ingested per second over 5m.'),
     ingestionErrorsRate5m: new Recorded('spt:ingestion_errors:rate5m', target, 'Ingestion errors per second over 5m.'),
     extractionFailuresRate5m: new Recorded('spt:extraction_failures:rate5m', target, 'Extraction failures per second over 5m.'),
@@ -60,9 +61,13 @@ function recordedWith(extraTargetLabels: readonly string[]) {
 
 /** Names, types and the standard labels: what content builds its queries from. */
 export const metrics = metricsWith([]);
-export const recorded = recordedWith([]);
+export const recorded = recordedWith([], []);
 
-/** The catalogue the checks read; the selector's labels are target labels, so every series carries them. */
-export function sptCatalogue(selectorLabels: readonly string[]): Catalogue {
-  return catalogueOf([...Object.values(metricsWith(selectorLabels)), ...Object.values(recordedWith(selectorLabels))]);
+/**
+ * The catalogue the checks read; the selector's labels and the environment labels are target labels, so every
+ * scraped series carries them, and the summed recorded series keep the environment labels.
+ */
+export function sptCatalogue(selectorLabels: readonly string[], environmentLabels: readonly string[] = []): Catalogue {
+  const target = [...selectorLabels, ...environmentLabels];
+  return catalogueOf([...Object.values(metricsWith(target)), ...Object.values(recordedWith(selectorLabels, environmentLabels))]);
 }

@@ -12,7 +12,7 @@ import { ALERTS_FILE, RECORDING_RULES_FILE, artifacts, dashboardPath, dashboardV
 export const PARTS: readonly Part[] = ['dashboards', 'rules'];
 
 export function checkSpt(mixin: Mixin<SptConfig>): Finding[] {
-  const catalogue = sptCatalogue(parseSelector(mixin._config.sptSelector).map((m) => m.label));
+  const catalogue = sptCatalogue(parseSelector(mixin._config.sptSelector).map((m) => m.label), mixin._config.environmentLabels ?? []);
   const findings = checkMixin(mixin, {
     catalogue,
     datasourceUid: DATASOURCE_VARIABLE,

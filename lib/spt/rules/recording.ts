@@ -4,17 +4,19 @@ import { duration, promql, re, type VectorSelector } from '../../engine/promql.j
 import { group, recordingRule } from '../../prometheus/rules.js';
 import { metrics, recorded } from '../catalogue.js';
 import type { Context } from '../context.js';
+import { aggregate } from '../environment.js';
 
 /** The window is part of the recorded names (`rate5m`), so it is fixed here rather than configurable. */
 const window = duration('5m');
 
-export function recordingRules({ selector }: Context): RuleGroup[] {
+export function recordingRules(ctx: Context): RuleGroup[] {
+  const { selector } = ctx;
   const rate = (series: VectorSelector) => promql`rate(${series}[${window}])`;
   const { httpRequests } = metrics;
   return [
     group('spt.rules', [
-      recordingRule(recorded.httpRequestsRate5m.name, promql`sum(${rate(httpRequests.where(selector))})`),
-      recordingRule(recorded.httpErrorsRate5m.name, promql`sum(${rate(httpRequests.where(selector, re('status', '5..')))})`),
+      recordingRule(recorded.httpRequestsRate5m.name, aggregate(ctx, 'sum', rate(httpRequests.where(selector)))),
+      recordingRule(recorded.httpErrorsRate5m.name, aggregate(ctx, 'sum', rate(httpRequests.where(selector, re('status', '5..'))))),
       recordingRule(recorded.ingestionListingsRate5m.name, rate(metrics.ingestionListings.where(selector))),
       recordingRule(recorded.ingestionErrorsRate5m.name, rate(metrics.ingestionErrors.where(selector))),
       recordingRule(recorded.extractionFailuresRate5m.name, rate(metrics.extractionFailures.where(selector))),
