@@ -4,6 +4,8 @@
  * helper returns the plan's single-environment form unchanged.
  */
 import { Expr, re, type Matcher, type VectorSelector } from '../engine/promql.js';
+import { queryVariable, type TemplateVariable } from '../grafana/dashboard.js';
+import { metrics } from './catalogue.js';
 import type { Context } from './context.js';
 
 /** `op by (<environment labels>, ...extra) (inner)`; `op(inner)` when there is nothing to keep. */
@@ -15,6 +17,17 @@ export function aggregate({ environmentLabels }: Context, op: string, inner: Exp
 /** One `label=~"$label"` matcher per environment label: the dashboard's variables narrow every panel query. */
 export const environmentMatchers = ({ environmentLabels }: Context): Matcher[] =>
   environmentLabels.map((label) => re(label, `$${label}`));
+
+/**
+ * One variable per environment label, in the configured order, each listing the values `up` of SPT's targets
+ * carries under the choices of the variables before it.
+ */
+export function environmentVariables(ctx: Context): TemplateVariable[] {
+  const matchers = environmentMatchers(ctx);
+  return ctx.environmentLabels.map((label, i) =>
+    queryVariable(label, `label_values(${metrics.up.where(ctx.selector, ...matchers.slice(0, i))}, ${label})`),
+  );
+}
 
 /** The legend prefixed with the environment, so series of two selected environments stay apart. */
 export function environmentLegend({ environmentLabels }: Context, legend: string): string {
