@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { stringify } from 'yaml';
+import { checkRuleFile } from '../lib/check/rules.js';
+import { Series, catalogueOf } from '../lib/engine/catalogue.js';
 import { ConfigError } from '../lib/engine/config.js';
 import type { Mixin } from '../lib/engine/mixin.js';
 import type { SptConfig } from '../lib/spt/config.js';
@@ -37,6 +39,45 @@ config('refuses a name Prometheus would refuse and one SPT already uses, naming 
 config('a render with environment labels passes every check', () => {
   const errors = checkSpt(perEnv).filter((f) => f.severity === 'error');
   assert.equal(errors, [], errors.map((f) => f.message).join('\n'));
+});
+
+const labels = suite('alert labels');
+
+const catalogue = catalogueOf([new Series('y_total', 'counter', ['job', 'instance', 'env'], 'A counter.')]);
+
+/** The rule ids an alert with this expression and description gets, with `env` as the environment label. */
+function labelFindings(expr: string, description = 'Something is wrong.'): string[] {
+  const alert = { alert: 'AppBroken', expr, labels: { severity: 'warning' }, annotations: { summary: 'Broken.', description, runbook_url: 'https://example.com/r' } };
+  return checkRuleFile([{ name: 'app', rules: [alert] }], {
+    file: 'alerts.yaml',
+    groupsPath: '/groups',
+    conventionSeverity: 'error',
+    catalogue,
+    environmentLabels: ['env'],
+  })
+    .map((f) => f.rule)
+    .filter((rule) => rule === 'rules/environment-label' || rule === 'rules/template-label');
+}
+
+labels('an alert that sums the environment away is a finding; one that keeps it is not', () => {
+  assert.equal(labelFindings('sum(rate(y_total[5m])) > 1'), ['rules/environment-label']);
+  assert.equal(labelFindings('sum by (job) (rate(y_total[5m])) > 1'), ['rules/environment-label']);
+  assert.equal(labelFindings('rate(y_total[5m]) / on (job) group_left sum by (job) (rate(y_total[5m])) > 1'), []);
+  assert.equal(labelFindings('rate(y_total[5m]) / on (job) sum by (job) (rate(y_total[5m])) > 1'), ['rules/environment-label']);
+  assert.equal(labelFindings('sum by (env) (rate(y_total[5m])) > 1'), []);
+  assert.equal(labelFindings('rate(y_total[5m]) > 1'), []);
+  // Labels of a metric outside the catalogue are unknown: no finding either way.
+  assert.equal(labelFindings('sum by (job) (other_metric) > 1 or other_metric > 1'), []);
+});
+
+labels('a description reading a label the expression never outputs is a finding', () => {
+  assert.equal(labelFindings('sum by (env) (rate(y_total[5m])) > 1', '{{ $labels.instance }} fails.'), ['rules/template-label']);
+  assert.equal(labelFindings('sum by (env) (rate(y_total[5m])) > 1', '{{ index $labels "job" }} fails.'), ['rules/template-label']);
+  assert.equal(labelFindings('sum by (env) (rate(y_total[5m])) > 1', '{{ $labels.env }} fails.'), []);
+  assert.equal(labelFindings('rate(y_total[5m]) > 1', '{{ $labels.instance }} in {{ $labels.env }} fails.'), []);
+  assert.equal(labelFindings('absent(y_total{job="a", env="prod"})', '{{ $labels.job }} is gone.'), []);
+  // absent() alone knows only its equality matchers: it cannot name an environment.
+  assert.equal(labelFindings('absent(y_total{job="a"})', '{{ $labels.job }} is gone.'), ['rules/environment-label']);
 });
 
 const dashboard = suite('environment variables');
@@ -109,5 +150,6 @@ if (!promtoolFound && process.env.CI === 'true') {
 }
 
 config.run();
+labels.run();
 dashboard.run();
 promtool.run();

@@ -55,6 +55,8 @@ export const RULE_IDS = [
   'rules/undefined-record',
   'rules/template',
   'rules/comparison',
+  'rules/environment-label',
+  'rules/template-label',
   'lint/read',
   'lint/empty',
   'lint/parse',

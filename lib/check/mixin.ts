@@ -25,6 +25,8 @@ export interface MixinCheckOptions {
    * with the reason, which the report states; every other check runs as usual.
    */
   waived?: ReadonlyMap<string, string>;
+  /** Labels that tell environments apart: alerts must keep them, dashboards must filter by their variables. */
+  environmentLabels?: readonly string[];
 }
 
 export function checkMixin(outputs: MixinOutputs, options: MixinCheckOptions): Finding[] {
@@ -56,6 +58,7 @@ function checkAll(outputs: MixinOutputs, options: MixinCheckOptions): Finding[] 
         recordedElsewhere: recorded,
         checkExpressions: true,
         catalogue: options.catalogue,
+        environmentLabels: options.environmentLabels,
       }),
     );
   }

@@ -17,6 +17,7 @@ export function checkSpt(mixin: Mixin<SptConfig>): Finding[] {
     catalogue,
     datasourceUid: DATASOURCE_VARIABLE,
     alertPrefix: 'Spt',
+    environmentLabels: mixin._config.environmentLabels ?? [],
     files: { dashboards: dashboardPath, rules: RECORDING_RULES_FILE, alerts: ALERTS_FILE },
   });
   if ((mixin._config.grafanaDashboardFormat ?? 'classic') === 'classic') return findings;
