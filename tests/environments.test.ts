@@ -12,7 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { stringify } from 'yaml';
+import { checkDashboardQueries } from '../lib/check/queries.js';
 import { checkRuleFile } from '../lib/check/rules.js';
+import { sptCatalogue } from '../lib/spt/catalogue.js';
 import { Series, catalogueOf } from '../lib/engine/catalogue.js';
 import { ConfigError } from '../lib/engine/config.js';
 import type { Mixin } from '../lib/engine/mixin.js';
@@ -101,6 +103,31 @@ dashboard('every panel query that reads a series follows both variables and keep
     assert.not.match(expr, /\b(sum|min|max)\(/, `aggregates the environments together: ${expr}`);
     assert.ok(legendFormat.startsWith('{{cluster}}/{{env}} '), `legend does not name the environment: ${legendFormat}`);
   }
+});
+
+/** The rule ids the query checks give the overview after `edit`, with the render's catalogue and labels. */
+function dashboardFindings(edit: (dashboard: { templating: { list: Array<{ query?: unknown }> }; panels: Array<{ targets?: Array<{ expr: string }> }> }) => void): string[] {
+  const copy = structuredClone(overview) as unknown as Parameters<typeof edit>[0];
+  edit(copy);
+  return checkDashboardQueries(copy, { file: 'd.json', catalogue: sptCatalogue(['job'], ['cluster', 'env']), strict: true, environmentLabels: ['cluster', 'env'] }).map((f) => f.rule);
+}
+
+dashboard('a panel query that ignores an environment variable is a finding', () => {
+  assert.equal(dashboardFindings(() => {}), []);
+  const found = dashboardFindings((d) => {
+    const target = d.panels.find((p) => p.targets?.length)!.targets![0]!;
+    target.expr = target.expr.replace(', env=~"$env"', '');
+  });
+  assert.equal(found, ['dashboard/environment-variable']);
+});
+
+dashboard('label_values variable queries are checked: syntax, and a label the series never carries', () => {
+  assert.equal(dashboardFindings((d) => { d.templating.list[2]!.query = 'label_values(up{job="server-price-tracker"}, nonexistent)'; }), ['dashboard/variable-query']);
+  assert.equal(dashboardFindings((d) => { d.templating.list[2]!.query = 'label_values(up{job=}, env)'; }), ['promql/syntax']);
+  assert.equal(dashboardFindings((d) => { d.templating.list[2]!.query = 'label_values(up, 1env)'; }), ['dashboard/variable-query']);
+  assert.equal(dashboardFindings((d) => { d.templating.list[2]!.query = { query: 'label_values(up{cluster=~"$cluster"}, env)', refId: 'A' }; }), []);
+  assert.equal(dashboardFindings((d) => { d.templating.list[2]!.query = 'query_result(sum by (env) (up{env=~"$env"}))'; }), []);
+  assert.equal(dashboardFindings((d) => { d.templating.list[2]!.query = 'query_result(sum by (env) (up{env=~"$env"})'; }), ['promql/syntax']);
 });
 
 const promtoolFound = (spawnSync('promtool', ['--version']).error as NodeJS.ErrnoException | undefined)?.code !== 'ENOENT';

@@ -40,6 +40,8 @@ export const RULE_IDS = [
   'dashboard/title',
   'dashboard/description',
   'dashboard/removed-panel',
+  'dashboard/variable-query',
+  'dashboard/environment-variable',
   'rules/shape',
   'rules/duplicate-group',
   'rules/duplicate-rule',

@@ -41,7 +41,7 @@ function checkAll(outputs: MixinOutputs, options: MixinCheckOptions): Finding[] 
     const file = options.files.dashboards(name);
     findings.push(
       ...checkDashboard(dashboard, { file, schemaSeverity: 'error', strict: true, datasourceUid: options.datasourceUid }),
-      ...checkDashboardQueries(dashboard, { file, catalogue: options.catalogue, strict: true }),
+      ...checkDashboardQueries(dashboard, { file, catalogue: options.catalogue, strict: true, environmentLabels: options.environmentLabels }),
     );
   }
   const recorded = outputs.prometheusRules.groups.flatMap((g) => g.rules.flatMap((r) => (r.record ? [r.record] : [])));
