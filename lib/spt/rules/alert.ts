@@ -10,6 +10,7 @@ import { alertRule } from '../../prometheus/rules.js';
 import type { SptAlertName } from '../config.js';
 import { percent, type Context } from '../context.js';
 import { environmentText } from '../environment.js';
+import { RECORDING_WINDOW_WORDS } from '../window.js';
 
 /** The window of the "a counter grew" alerts, and of their descriptions' "in the last ..." */
 export const COUNTER_WINDOW = duration('5m');
@@ -24,6 +25,7 @@ export function sptAlert(ctx: Context, alert: SptAlertName, expr: Expr): Rule {
     selector: formatMatchers(ctx.selector),
     window: COUNTER_WINDOW.text,
     where: environmentText(ctx),
+    recordingWindow: RECORDING_WINDOW_WORDS,
   };
   return alertRule({
     alert,

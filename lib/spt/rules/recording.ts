@@ -1,17 +1,15 @@
 /** The plan's six recording rules: 5-minute rates the alerts (and anyone's ad-hoc queries) build on. */
 import type { RuleGroup } from '../../engine/mixin.js';
-import { duration, promql, re, type VectorSelector } from '../../engine/promql.js';
+import { promql, re, type VectorSelector } from '../../engine/promql.js';
 import { group, recordingRule } from '../../prometheus/rules.js';
 import { metrics, recorded } from '../catalogue.js';
 import type { Context } from '../context.js';
 import { aggregate } from '../environment.js';
-
-/** The window is part of the recorded names (`rate5m`), so it is fixed here rather than configurable. */
-const window = duration('5m');
+import { RECORDING_WINDOW } from '../window.js';
 
 export function recordingRules(ctx: Context): RuleGroup[] {
   const { selector } = ctx;
-  const rate = (series: VectorSelector) => promql`rate(${series}[${window}])`;
+  const rate = (series: VectorSelector) => promql`rate(${series}[${RECORDING_WINDOW}])`;
   const { httpRequests } = metrics;
   return [
     group('spt.rules', [
