@@ -25,6 +25,8 @@ export interface MixinCheckOptions {
    * with the reason, which the report states; every other check runs as usual.
    */
   waived?: ReadonlyMap<string, string>;
+  /** Labels that tell environments apart: alerts must keep them, dashboards must filter by their variables. */
+  environmentLabels?: readonly string[];
 }
 
 export function checkMixin(outputs: MixinOutputs, options: MixinCheckOptions): Finding[] {
@@ -39,7 +41,7 @@ function checkAll(outputs: MixinOutputs, options: MixinCheckOptions): Finding[] 
     const file = options.files.dashboards(name);
     findings.push(
       ...checkDashboard(dashboard, { file, schemaSeverity: 'error', strict: true, datasourceUid: options.datasourceUid }),
-      ...checkDashboardQueries(dashboard, { file, catalogue: options.catalogue, strict: true }),
+      ...checkDashboardQueries(dashboard, { file, catalogue: options.catalogue, strict: true, environmentLabels: options.environmentLabels }),
     );
   }
   const recorded = outputs.prometheusRules.groups.flatMap((g) => g.rules.flatMap((r) => (r.record ? [r.record] : [])));
@@ -56,6 +58,7 @@ function checkAll(outputs: MixinOutputs, options: MixinCheckOptions): Finding[] 
         recordedElsewhere: recorded,
         checkExpressions: true,
         catalogue: options.catalogue,
+        environmentLabels: options.environmentLabels,
       }),
     );
   }

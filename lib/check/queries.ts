@@ -11,6 +11,7 @@ import { fromView, isV2Resource, v2View } from './dashboard/v2.js';
 import { finding, type Finding, type Location } from './finding.js';
 import { checkLogql } from './logql.js';
 import { checkExpr } from './promql.js';
+import { environmentFilterFindings, variableQueryFindings } from './dashboard/variables.js';
 
 export interface QueryCheckOptions {
   file: string;
@@ -20,6 +21,8 @@ export interface QueryCheckOptions {
    * query, so neither is reported.
    */
   strict?: boolean;
+  /** Labels that tell environments apart; a query ignoring the variable of one is a finding. */
+  environmentLabels?: readonly string[];
 }
 
 /** Panels that show something other than query results; a target they carry is never sent. */
@@ -44,10 +47,13 @@ export function checkDashboardQueries(dashboard: unknown, options: QueryCheckOpt
 
 function queriesOf(dashboard: JsonObject, base: Location, options: QueryCheckOptions): Finding[] {
   const variables = datasourceTypes(dashboard);
-  return dashboardPanels(dashboard, base, options.strict ? 'error' : 'warning').all.flatMap((ref) => panelQueries(ref, variables, options));
+  return [
+    ...variableQueryFindings(dashboard, base, options.catalogue, options.strict ?? false),
+    ...dashboardPanels(dashboard, base, options.strict ? 'error' : 'warning').all.flatMap((ref) => panelQueries(dashboard, ref, variables, options)),
+  ];
 }
 
-function panelQueries(ref: PanelRef, variables: ReadonlyMap<string, string>, options: QueryCheckOptions): Finding[] {
+function panelQueries(dashboard: JsonObject, ref: PanelRef, variables: ReadonlyMap<string, string>, options: QueryCheckOptions): Finding[] {
   const { panel } = ref;
   if (isRow(panel) || (typeof panel.type === 'string' && NON_QUERY_PANELS.has(panel.type)) || !Array.isArray(panel.targets)) return [];
   return panel.targets.flatMap((target: unknown, t: number) => {
@@ -62,7 +68,11 @@ function panelQueries(ref: PanelRef, variables: ReadonlyMap<string, string>, opt
     if (target.expr.trim() === '' && (hidden || !options.strict)) return [];
     const found = language === 'logql'
       ? checkLogql(target.expr, location)
-      : [...checkExpr(target.expr, location, options.catalogue), ...promqlPractice(target.expr, location, options.catalogue)];
+      : [
+          ...checkExpr(target.expr, location, options.catalogue),
+          ...promqlPractice(target.expr, location, options.catalogue),
+          ...environmentFilterFindings(dashboard, options.environmentLabels ?? [], target.expr, location),
+        ];
     // Grafana does not run a hidden query: what would fail there fails only once someone shows it.
     return hidden ? found.map((f) => (f.severity === 'error' ? { ...f, severity: 'warning' as const, message: `${f.message} (hidden query)` } : f)) : found;
   });

@@ -8,6 +8,7 @@ import type { Finding } from './finding.js';
 import { push, type Context, type RuleCheckOptions } from './rules/context.js';
 import { duplicateRules, ruleConventions, undefinedRecords } from './rules/conventions.js';
 import { checkExpression, checkTemplates } from './rules/expressions.js';
+import { alertLabels } from './rules/labels.js';
 import { readGroups } from './rules/shape.js';
 
 export type { RuleCheckOptions } from './rules/context.js';
@@ -25,7 +26,9 @@ export function checkRuleFile(groups: unknown, options: RuleCheckOptions): Findi
       ruleConventions(rule, context);
       checkTemplates(rule, context);
       const parsed = checkExpression(rule, context);
-      if (parsed) undefinedRecords(parsed, recorded, { ...rule.location, path: `${rule.location.path}/expr` }, context);
+      if (!parsed) continue;
+      undefinedRecords(parsed, recorded, { ...rule.location, path: `${rule.location.path}/expr` }, context);
+      alertLabels(rule, parsed, context);
     }
   } catch (error) {
     // Every input seen so far is handled; this keeps a checker bug from aborting a build.

@@ -3,7 +3,7 @@
  * reading order, and the dashboard-wide fields (uid, tags, refresh, the datasource variable) are set in one place.
  */
 import type { Dashboard, Panel, RowPanel } from '@grafana/schema';
-import type { PanelContent } from './panel.js';
+import { datasourceRef, type PanelContent } from './panel.js';
 
 export const GRID_COLUMNS = 24;
 
@@ -33,7 +33,11 @@ export interface DashboardSpec {
   refresh: string;
   time?: { from: string; to: string };
   rows: RowSpec[];
+  /** Template variables after the datasource variable, in the order Grafana shows (and chains) them. */
+  variables?: TemplateVariable[];
 }
+
+export type TemplateVariable = NonNullable<NonNullable<Dashboard['templating']>['list']>[number];
 
 /** Grafana's schema version for the classic JSON model the builders emit. */
 export const SCHEMA_VERSION = 39;
@@ -55,12 +59,33 @@ export function dashboard(spec: DashboardSpec): Dashboard {
     liveNow: false,
     links: [],
     annotations: { list: [] },
-    templating: { list: [datasourceVariable()] },
+    templating: { list: [datasourceVariable(), ...(spec.variables ?? [])] },
     panels: layout(spec.rows),
   };
 }
 
-function datasourceVariable(): NonNullable<NonNullable<Dashboard['templating']>['list']>[number] {
+/**
+ * A multi-select query variable with All, on the datasource variable, over Grafana's Prometheus variable query
+ * (e.g. `label_values(up{job="x"}, env)`); refreshed with the time range so a new environment shows up.
+ */
+export function queryVariable(name: string, query: string): TemplateVariable {
+  return {
+    name,
+    label: name,
+    type: 'query',
+    datasource: datasourceRef(),
+    query,
+    regex: '',
+    hide: 0,
+    refresh: 2,
+    includeAll: true,
+    multi: true,
+    options: [],
+    skipUrlSync: false,
+  };
+}
+
+function datasourceVariable(): TemplateVariable {
   return {
     name: 'datasource',
     label: 'Data source',

@@ -3,6 +3,7 @@
  * content's selectors and for the checks' metric, label and type knowledge.
  */
 import { Metric, Recorded, Series, catalogueOf, type Catalogue, type MetricSpec } from '../engine/catalogue.js';
+import { RECORDING_WINDOW } from './window.js';
 
 /** Labels Prometheus attaches to every scraped series. */
 const TARGET_LABELS = ['job', 'instance'] as const;
@@ -43,26 +44,32 @@ function metricsWith(extraTargetLabels: readonly string[]) {
 }
 
 /**
- * Recording rules' outputs. Their labels are what the expressions keep: `sum` drops all, a bare `rate`
- * keeps the target labels.
+ * Recording rules' outputs. Their labels are what the expressions keep: `sum` keeps only the environment labels,
+ * a bare `rate` keeps the target labels.
  */
-function recordedWith(extraTargetLabels: readonly string[]) {
-  const target = [...new Set([...TARGET_LABELS, ...extraTargetLabels])];
+function recordedWith(extraTargetLabels: readonly string[], environmentLabels: readonly string[]) {
+  const target = [...new Set([...TARGET_LABELS, ...extraTargetLabels, ...environmentLabels])];
+  const perEnvironment = [...environmentLabels];
+  const w = RECORDING_WINDOW.text;
   return {
-    httpRequestsRate5m: new Recorded('spt:http_requests:rate5m', [], 'Requests per second over 5m, all instances.'),
-    httpErrorsRate5m: new Recorded('spt:http_errors:rate5m', [], '5xx responses per second over 5m, all instances.'),
-    ingestionListingsRate5m: new Recorded('spt:ingestion_listings:rate5m', target, 'Listings ingested per second over 5m.'),
-    ingestionErrorsRate5m: new Recorded('spt:ingestion_errors:rate5m', target, 'Ingestion errors per second over 5m.'),
-    extractionFailuresRate5m: new Recorded('spt:extraction_failures:rate5m', target, 'Extraction failures per second over 5m.'),
-    ebayApiCallsRate5m: new Recorded('spt:ebay_api_calls:rate5m', target, 'eBay API calls per second over 5m.'),
+    httpRequestsRate5m: new Recorded(`spt:http_requests:rate${w}`, perEnvironment, `Requests per second over ${w}, all instances.`),
+    httpErrorsRate5m: new Recorded(`spt:http_errors:rate${w}`, perEnvironment, `5xx responses per second over ${w}, all instances.`),
+    ingestionListingsRate5m: new Recorded(`spt:ingestion_listings:rate${w}`, target, `Listings ingested per second over ${w}.`),
+    ingestionErrorsRate5m: new Recorded(`spt:ingestion_errors:rate${w}`, target, `Ingestion errors per second over ${w}.`),
+    extractionFailuresRate5m: new Recorded(`spt:extraction_failures:rate${w}`, target, `Extraction failures per second over ${w}.`),
+    ebayApiCallsRate5m: new Recorded(`spt:ebay_api_calls:rate${w}`, target, `eBay API calls per second over ${w}.`),
   };
 }
 
 /** Names, types and the standard labels: what content builds its queries from. */
 export const metrics = metricsWith([]);
-export const recorded = recordedWith([]);
+export const recorded = recordedWith([], []);
 
-/** The catalogue the checks read; the selector's labels are target labels, so every series carries them. */
-export function sptCatalogue(selectorLabels: readonly string[]): Catalogue {
-  return catalogueOf([...Object.values(metricsWith(selectorLabels)), ...Object.values(recordedWith(selectorLabels))]);
+/**
+ * The catalogue the checks read; the selector's labels and the environment labels are target labels, so every
+ * scraped series carries them, and the summed recorded series keep the environment labels.
+ */
+export function sptCatalogue(selectorLabels: readonly string[], environmentLabels: readonly string[] = []): Catalogue {
+  const target = [...selectorLabels, ...environmentLabels];
+  return catalogueOf([...Object.values(metricsWith(target)), ...Object.values(recordedWith(selectorLabels, environmentLabels))]);
 }

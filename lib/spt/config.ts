@@ -36,6 +36,14 @@ export interface SptConfig {
    */
   sptSelector: string;
   /**
+   * Label names that tell SPT deployments apart when one Prometheus (or Thanos, Mimir) sees several, e.g.
+   * `['cluster', 'env']`. Every recording rule keeps them, every alert fires per environment and names it, and the
+   * dashboard gets one variable per label, chained in this order. Unset (the default) or `[]`: one environment per
+   * Prometheus, the plan's exact expressions.
+   * @uniqueItems true
+   */
+  environmentLabels?: string[];
+  /**
    * eBay's daily API call allowance; the quota gauge shows usage as a share of it. Default: 5000.
    * @asType integer
    * @exclusiveMinimum 0

@@ -9,6 +9,8 @@ export interface Context {
   config: SptConfig;
   /** `_config.sptSelector` as matchers, added to every raw-metric selector. */
   selector: readonly Matcher[];
+  /** `_config.environmentLabels`: labels every aggregation keeps so environments never mix. */
+  environmentLabels: readonly string[];
   /** Range of dashboard rate() windows. */
   rateInterval: Duration;
   text: RenderText;
@@ -24,6 +26,7 @@ export function contextOf(config: SptConfig): Context {
   return {
     config,
     selector: parseSelector(config.sptSelector),
+    environmentLabels: config.environmentLabels ?? [],
     rateInterval: dashboardDuration(config.rateInterval),
     text: renderText,
   };

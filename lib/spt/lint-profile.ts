@@ -27,7 +27,7 @@ const ruleFiles = (out: string): string[] => [RECORDING_RULES_FILE, ALERTS_FILE]
 
 /** `mixin` is the one whose output the files are: its recording rules count as loaded beside its alerts. */
 export function sptLintProfile(mixin: Mixin<SptConfig>, out: string): (file: string) => LintProfile | undefined {
-  const catalogue = sptCatalogue(parseSelector(mixin._config.sptSelector).map((m) => m.label));
+  const catalogue = sptCatalogue(parseSelector(mixin._config.sptSelector).map((m) => m.label), mixin._config.environmentLabels ?? []);
   const recorded = mixin.prometheusRules.groups.flatMap((g) => g.rules.flatMap((r) => (r.record ? [r.record] : [])));
   // Both formats' files get the strict profile whatever this config renders: a file there is ours either way.
   const dashboards = dashboardFiles(out, 'both');

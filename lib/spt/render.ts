@@ -12,11 +12,12 @@ import { ALERTS_FILE, RECORDING_RULES_FILE, artifacts, dashboardPath, dashboardV
 export const PARTS: readonly Part[] = ['dashboards', 'rules'];
 
 export function checkSpt(mixin: Mixin<SptConfig>): Finding[] {
-  const catalogue = sptCatalogue(parseSelector(mixin._config.sptSelector).map((m) => m.label));
+  const catalogue = sptCatalogue(parseSelector(mixin._config.sptSelector).map((m) => m.label), mixin._config.environmentLabels ?? []);
   const findings = checkMixin(mixin, {
     catalogue,
     datasourceUid: DATASOURCE_VARIABLE,
     alertPrefix: 'Spt',
+    environmentLabels: mixin._config.environmentLabels ?? [],
     files: { dashboards: dashboardPath, rules: RECORDING_RULES_FILE, alerts: ALERTS_FILE },
   });
   if ((mixin._config.grafanaDashboardFormat ?? 'classic') === 'classic') return findings;

@@ -43,6 +43,7 @@ export function validateSptConfig(config: SptConfig): void {
     throw new ConfigError('sptSelector', 'is empty; give at least one matcher, e.g. job="server-price-tracker", so the rules see SPT only');
   }
   promqlValue('rateInterval', () => dashboardDuration(config.rateInterval));
+  validateEnvironmentLabels(config);
   validateAlertLabels(config);
   const labelSets: Array<[string, Record<string, string>]> = [['ruleLabels', config.ruleLabels], ['grafanaDashboardLabels', config.grafanaDashboardLabels]];
   if (config.grafanaOperator) labelSets.push(['grafanaOperator.instanceSelector', config.grafanaOperator.instanceSelector]);
@@ -59,6 +60,21 @@ export function validateSptConfig(config: SptConfig): void {
   if (config.grafanaOperator && Object.keys(config.grafanaOperator.instanceSelector).length === 0) {
     throw new ConfigError('grafanaOperator.instanceSelector', 'is empty; give the labels of your Grafana resource (e.g. dashboards: grafana), or set grafanaOperator to null for no operator resource');
   }
+}
+
+/** Labels the rules, alerts or dashboard already give a meaning of their own; an environment label cannot be one. */
+const TAKEN_LABELS = new Set(['alertname', 'severity', 'le', 'method', 'path', 'status', 'instance']);
+
+function validateEnvironmentLabels(config: SptConfig): void {
+  (config.environmentLabels ?? []).forEach((name, i) => {
+    const key = `environmentLabels[${i}]`;
+    if (!PROMETHEUS_LABEL.test(name)) {
+      throw new ConfigError(key, `${describe(name)} is not a valid Prometheus label name (a letter or _, then letters, digits and _; not starting with __)`);
+    }
+    if (TAKEN_LABELS.has(name)) {
+      throw new ConfigError(key, `${describe(name)} already means something else to SPT's series or alerts; name the label that tells deployments apart, e.g. cluster or env`);
+    }
+  });
 }
 
 /** Extra alert labels: names Prometheus accepts, not the ones the alert already sets, and a value each. */

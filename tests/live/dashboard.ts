@@ -35,8 +35,11 @@ export interface GrafanaTiming {
   rangeSeconds: number;
 }
 
-/** Replaces Grafana's built-in interval variables; any other variable is an error, as no value is known for it. */
-export function interpolate(expr: string, timing: GrafanaTiming): string {
+/**
+ * Replaces Grafana's built-in interval variables and the dashboard's own `variables` (one selected value each);
+ * any other variable is an error, as no value is known for it.
+ */
+export function interpolate(expr: string, timing: GrafanaTiming, variables: Readonly<Record<string, string>> = {}): string {
   const { intervalSeconds, scrapeSeconds, rangeSeconds } = timing;
   // Grafana: $__rate_interval = max($__interval + scrape interval, 4 × scrape interval).
   const rateSeconds = Math.max(intervalSeconds + scrapeSeconds, 4 * scrapeSeconds);
@@ -49,6 +52,7 @@ export function interpolate(expr: string, timing: GrafanaTiming): string {
     __range: `${range}s`,
     __range_s: String(range),
     __range_ms: String(range * 1000),
+    ...variables,
   };
   return expr.replace(/\$(\w+)|\$\{(\w+)\}|\[\[(\w+)\]\]/g, (text, ...names: Array<string | undefined>) => {
     const name = names.slice(0, 3).find((n) => n !== undefined) as string;

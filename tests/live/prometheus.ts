@@ -34,6 +34,8 @@ export interface PrometheusOptions {
   /** Scrape job name and its one `host:port` target on the loopback; none for a Prometheus that serves stored data. */
   job?: string;
   target?: string;
+  /** Targets of the job scraped with extra labels, such as one exporter per environment (instead of `target`). */
+  labelledTargets?: ReadonlyArray<{ target: string; labels: Record<string, string> }>;
   /** Rule files by file name. */
   rules: Record<string, RuleFile>;
   /** Scrape and evaluation interval. Default: `1s`. */
@@ -43,6 +45,13 @@ export interface PrometheusOptions {
    * retention is then long enough to keep them.
    */
   prepare?: (dataDir: string) => Promise<void>;
+}
+
+function scrapeConfigs(options: PrometheusOptions): unknown[] {
+  const targets = options.labelledTargets ?? (options.target === undefined ? [] : [{ target: options.target, labels: {} }]);
+  for (const { target } of targets) if (!target.startsWith(`${LOOPBACK}:`)) throw new Error(`target ${target} is not on ${LOOPBACK}`);
+  if (targets.length === 0) return [];
+  return [{ job_name: options.job, static_configs: targets.map(({ target, labels }) => ({ targets: [target], labels })) }];
 }
 
 export interface Alert {
@@ -108,7 +117,7 @@ export class Prometheus {
   /** Starts Prometheus and waits until it is ready; cleans up itself if it never is. */
   static async start(options: PrometheusOptions): Promise<Prometheus> {
     const interval = options.interval ?? '1s';
-    if (options.target !== undefined && !options.target.startsWith(`${LOOPBACK}:`)) throw new Error(`target ${options.target} is not on ${LOOPBACK}`);
+    const scrape = scrapeConfigs(options);
     const dir = await mkdtemp(join(tmpdir(), 'spt-live-'));
     const ruleFiles = Object.keys(options.rules).map((name) => join(dir, name));
     await Promise.all(
@@ -118,7 +127,7 @@ export class Prometheus {
     const config = {
       global: { scrape_interval: interval, evaluation_interval: interval },
       rule_files: ruleFiles,
-      scrape_configs: options.target === undefined ? [] : [{ job_name: options.job, static_configs: [{ targets: [options.target] }] }],
+      scrape_configs: scrape,
     };
     await writeFile(join(dir, 'prometheus.yml'), JSON.stringify(config, null, 2));
     if (options.prepare) {

@@ -16,6 +16,8 @@ export interface RuleCheckOptions {
   catalogue?: Catalogue;
   /** Recording rules loaded alongside from other files, e.g. our recording rules when linting our alerts. */
   recordedElsewhere?: Iterable<string>;
+  /** Labels that tell environments apart; every alert must keep them (`rules/environment-label`). */
+  environmentLabels?: readonly string[];
 }
 
 export interface Context {

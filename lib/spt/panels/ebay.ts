@@ -3,18 +3,21 @@ import { query, stat, thresholds, timeseries, type PanelContent } from '../../gr
 import { promql } from '../../engine/promql.js';
 import { metrics } from '../catalogue.js';
 import type { Context } from '../context.js';
+import { aggregate, environmentLegend } from '../environment.js';
 import { inTimeRange } from './queries.js';
 
-export function apiCallsRateTimeseries({ selector, rateInterval }: Context): PanelContent {
+export function apiCallsRateTimeseries(ctx: Context): PanelContent {
+  const { selector, rateInterval } = ctx;
   return timeseries({
     title: 'API Calls Rate',
     description: 'eBay API calls per second made by SPT.',
     unit: 'reqps',
-    queries: [query(promql`sum(rate(${metrics.ebayApiCalls.where(selector)}[${rateInterval}]))`, 'calls')],
+    queries: [query(aggregate(ctx, 'sum', promql`rate(${metrics.ebayApiCalls.where(selector)}[${rateInterval}])`), environmentLegend(ctx, 'calls'))],
   });
 }
 
-export function dailyUsageTimeseries({ selector, config }: Context): PanelContent {
+export function dailyUsageTimeseries(ctx: Context): PanelContent {
+  const { selector, config } = ctx;
   return timeseries({
     title: 'Daily Usage vs Limit',
     description: `eBay API calls made today against the daily limit of ${config.ebayDailyLimit}; SptEbayQuotaHigh fires above ${config.ebayQuotaWarning}.`,
@@ -22,7 +25,7 @@ export function dailyUsageTimeseries({ selector, config }: Context): PanelConten
     min: 0,
     showThresholds: true,
     queries: [
-      query(promql`max(${metrics.ebayDailyUsage.where(selector)})`, 'used today'),
+      query(aggregate(ctx, 'max', metrics.ebayDailyUsage.where(selector)), environmentLegend(ctx, 'used today')),
       query(promql`vector(${config.ebayDailyLimit})`, 'daily limit'),
     ],
     thresholds: thresholds('green', [config.ebayQuotaWarning, 'yellow'], [config.ebayDailyLimit, 'red']),

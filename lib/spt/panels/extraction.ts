@@ -3,6 +3,7 @@ import { query, thresholds, timeseries, type PanelContent } from '../../grafana/
 import { promql } from '../../engine/promql.js';
 import { metrics } from '../catalogue.js';
 import type { Context } from '../context.js';
+import { aggregate, environmentLegend } from '../environment.js';
 import { latencyQueries } from './queries.js';
 
 export function extractionDurationTimeseries(ctx: Context): PanelContent {
@@ -14,14 +15,15 @@ export function extractionDurationTimeseries(ctx: Context): PanelContent {
   });
 }
 
-export function extractionFailuresTimeseries({ selector, rateInterval, config }: Context): PanelContent {
+export function extractionFailuresTimeseries(ctx: Context): PanelContent {
+  const { selector, rateInterval, config } = ctx;
   return timeseries({
     title: 'Failure Rate',
     description: `Failed LLM extractions per second. The red line is the SptExtractionFailures threshold (${config.extractionFailureRateThreshold}/s).`,
     unit: 'cps',
     min: 0,
     showThresholds: true,
-    queries: [query(promql`sum(rate(${metrics.extractionFailures.where(selector)}[${rateInterval}]))`, 'failures')],
+    queries: [query(aggregate(ctx, 'sum', promql`rate(${metrics.extractionFailures.where(selector)}[${rateInterval}])`), environmentLegend(ctx, 'failures'))],
     thresholds: thresholds('green', [config.extractionFailureRateThreshold, 'red']),
   });
 }

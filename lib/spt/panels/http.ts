@@ -1,18 +1,20 @@
 /** HTTP row: traffic, latency and server errors of SPT's API. */
 import { query, thresholds, timeseries, type PanelContent } from '../../grafana/panel.js';
-import { promql, re } from '../../engine/promql.js';
+import { promql, re, type Expr } from '../../engine/promql.js';
 import { metrics } from '../catalogue.js';
 import { percent, type Context } from '../context.js';
+import { aggregate, environmentLegend } from '../environment.js';
 import { latencyQueries } from './queries.js';
 
-export function requestRateTimeseries({ selector, rateInterval }: Context): PanelContent {
+export function requestRateTimeseries(ctx: Context): PanelContent {
+  const { selector, rateInterval } = ctx;
   return timeseries({
     title: 'Request Rate',
     description: 'HTTP requests per second, by response status.',
     unit: 'reqps',
     stacked: true,
     queries: [
-      query(promql`sum by (status) (rate(${metrics.httpRequests.where(selector)}[${rateInterval}]))`, '{{status}}'),
+      query(aggregate(ctx, 'sum', promql`rate(${metrics.httpRequests.where(selector)}[${rateInterval}])`, ['status']), environmentLegend(ctx, '{{status}}')),
     ],
   });
 }
@@ -26,7 +28,19 @@ export function latencyTimeseries(ctx: Context): PanelContent {
   });
 }
 
-export function errorRateTimeseries({ selector, rateInterval, config }: Context): PanelContent {
+/**
+ * A client creates the 5xx series at the first 5xx; until then the errors side is filled with 0 so the panel
+ * shows 0 % instead of No data: `vector(0)` for one environment, a zero per environment that serves requests
+ * for several (a label-less `vector(0)` would match none of them).
+ */
+function errorShare(ctx: Context, errors: Expr, all: Expr): Expr {
+  const total = aggregate(ctx, 'sum', all);
+  const zero = ctx.environmentLabels.length === 0 ? promql`vector(0)` : promql`0 * ${total}`;
+  return promql`100 * (${aggregate(ctx, 'sum', errors)} or ${zero}) / ${total}`;
+}
+
+export function errorRateTimeseries(ctx: Context): PanelContent {
+  const { selector, rateInterval, config } = ctx;
   const errors = metrics.httpRequests.where(selector, re('status', '5..'));
   const all = metrics.httpRequests.where(selector);
   return timeseries({
@@ -36,8 +50,7 @@ export function errorRateTimeseries({ selector, rateInterval, config }: Context)
     min: 0,
     showThresholds: true,
     queries: [
-      // A client creates the 5xx series at the first 5xx; until then `or vector(0)` shows 0 % instead of No data.
-      query(promql`100 * (sum(rate(${errors}[${rateInterval}])) or vector(0)) / sum(rate(${all}[${rateInterval}]))`, '5xx share'),
+      query(errorShare(ctx, promql`rate(${errors}[${rateInterval}])`, promql`rate(${all}[${rateInterval}])`), environmentLegend(ctx, '5xx share')),
     ],
     thresholds: thresholds('green', [percent(config.errorRateThreshold), 'red']),
   });

@@ -4,6 +4,7 @@ import { promql } from '../../engine/promql.js';
 import type { Series } from '../../engine/catalogue.js';
 import { metrics } from '../catalogue.js';
 import { percent, type Context } from '../context.js';
+import { aggregate, environmentLegend } from '../environment.js';
 
 const upDown = valueText([
   [1, 'Up', 'green'],
@@ -11,12 +12,12 @@ const upDown = valueText([
 ]);
 
 /** A probe's result across instances: Down as soon as any instance fails it. */
-function probeStat(title: string, description: string, probe: Series, { selector }: Context): PanelContent {
+function probeStat(title: string, description: string, probe: Series, ctx: Context): PanelContent {
   return stat({
     title,
     description,
     unit: 'none',
-    queries: [query(promql`min(${probe.where(selector)})`, title.toLowerCase(), { instant: true })],
+    queries: [query(aggregate(ctx, 'min', probe.where(ctx.selector)), environmentLegend(ctx, title.toLowerCase()), { instant: true })],
     thresholds: thresholds('red', [1, 'green']),
     mappings: upDown,
   });
@@ -28,7 +29,8 @@ export const healthzStat = (ctx: Context): PanelContent =>
 export const readyzStat = (ctx: Context): PanelContent =>
   probeStat('Readyz', 'Readiness check result: Up when /readyz passes on every instance, so SPT can serve traffic.', metrics.readyzUp, ctx);
 
-export function quotaGauge({ selector, config }: Context): PanelContent {
+export function quotaGauge(ctx: Context): PanelContent {
+  const { selector, config } = ctx;
   const warningPercent = percent(config.ebayQuotaWarning / config.ebayDailyLimit);
   return gauge({
     title: 'eBay Quota %',
@@ -38,7 +40,7 @@ export function quotaGauge({ selector, config }: Context): PanelContent {
     max: 100,
     decimals: 1,
     queries: [
-      query(promql`100 * max(${metrics.ebayDailyUsage.where(selector)}) / ${config.ebayDailyLimit}`, 'quota used', {
+      query(promql`100 * ${aggregate(ctx, 'max', metrics.ebayDailyUsage.where(selector))} / ${config.ebayDailyLimit}`, environmentLegend(ctx, 'quota used'), {
         instant: true,
       }),
     ],
@@ -49,13 +51,13 @@ export function quotaGauge({ selector, config }: Context): PanelContent {
 /** How long after a restart the uptime stat stays orange, in seconds. */
 const RECENT_RESTART_SECONDS = 300;
 
-export function uptimeStat({ selector }: Context): PanelContent {
+export function uptimeStat(ctx: Context): PanelContent {
   return stat({
     title: 'Uptime',
     description: `Time since the most recently started SPT process began; orange during the first ${RECENT_RESTART_SECONDS / 60} minutes after a restart.`,
     unit: 's',
     decimals: 0,
-    queries: [query(promql`time() - max(${metrics.processStart.where(selector)})`, 'uptime', { instant: true })],
+    queries: [query(promql`time() - ${aggregate(ctx, 'max', metrics.processStart.where(ctx.selector))}`, environmentLegend(ctx, 'uptime'), { instant: true })],
     thresholds: thresholds('orange', [RECENT_RESTART_SECONDS, 'green']),
   });
 }

@@ -3,8 +3,9 @@ import { barGauge, query, thresholds, type PanelContent } from '../../grafana/pa
 import { dashboardDuration, promql } from '../../engine/promql.js';
 import { metrics } from '../catalogue.js';
 import type { Context } from '../context.js';
+import { aggregate, environmentLegend } from '../environment.js';
 
-export function scoreDistributionBarGauge({ selector }: Context): PanelContent {
+export function scoreDistributionBarGauge(ctx: Context): PanelContent {
   return barGauge({
     title: 'Score Distribution',
     description: 'Listings scored in the selected time range, per score bucket (upper bound of the bucket).',
@@ -13,7 +14,7 @@ export function scoreDistributionBarGauge({ selector }: Context): PanelContent {
     decimals: 0,
     queries: [
       // `format: heatmap` makes Grafana turn cumulative `le` buckets into per-bucket counts.
-      query(promql`sum by (le) (increase(${metrics.scoringDistribution.bucket.where(selector)}[${dashboardDuration('$__range')}]))`, '{{le}}', {
+      query(aggregate(ctx, 'sum', promql`increase(${metrics.scoringDistribution.bucket.where(ctx.selector)}[${dashboardDuration('$__range')}])`, ['le']), environmentLegend(ctx, '{{le}}'), {
         instant: true,
         format: 'heatmap',
       }),

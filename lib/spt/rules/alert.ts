@@ -9,6 +9,8 @@ import { goTemplateLiteral } from '../../engine/text.js';
 import { alertRule } from '../../prometheus/rules.js';
 import type { SptAlertName } from '../config.js';
 import { percent, type Context } from '../context.js';
+import { environmentText } from '../environment.js';
+import { RECORDING_WINDOW_WORDS } from '../window.js';
 
 /** The window of the "a counter grew" alerts, and of their descriptions' "in the last ..." */
 export const COUNTER_WINDOW = duration('5m');
@@ -22,6 +24,8 @@ export function sptAlert(ctx: Context, alert: SptAlertName, expr: Expr): Rule {
     literal: goTemplateLiteral,
     selector: formatMatchers(ctx.selector),
     window: COUNTER_WINDOW.text,
+    where: environmentText(ctx),
+    recordingWindow: RECORDING_WINDOW_WORDS,
   };
   return alertRule({
     alert,
