@@ -56,6 +56,9 @@ const TRAILING_DOT = /\d+\.(?![\w.])/y;
  */
 const KEYWORD_AS_NAME = /offset(?=\s*(?:\{|\[|$))/iy;
 
+/** What any rewrite below starts with: a variable, a number with a trailing dot, `offset`. */
+const REWRITTEN = /\$|\[\[|\d\.(?![\w.])|offset/i;
+
 /** Variables Grafana fills with a duration such as `1m`; they may stand wherever a duration can. */
 const DURATION_VARIABLES: ReadonlySet<string> = new Set(['__interval', '__rate_interval', '__range']);
 /** Variables Grafana fills with a plain number (milliseconds, seconds, timestamps). */
@@ -80,6 +83,8 @@ export function substituteGrafanaVariables(expr: string): string {
  * lezer-promql does not read the way Prometheus does are rewritten to the same length too.
  */
 function substitute(expr: string): { text: string; variables: GrafanaVariable[] } {
+  // Without anything the loop below would rewrite, the text stays as it is: most expressions, read at once.
+  if (!REWRITTEN.test(expr)) return { text: expr, variables: [] };
   const variables: GrafanaVariable[] = [];
   let text = '';
   let bracketDepth = 0;

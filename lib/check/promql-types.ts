@@ -429,7 +429,8 @@ function aggregationType(node: SyntaxNode, walk: Walk): Type {
 
 /** Comments are nodes of the tree too, anywhere between tokens; these helpers look past them. */
 function firstExpression(node: SyntaxNode): SyntaxNode | undefined {
-  return expressionChildren(node)[0];
+  for (let child = node.firstChild; child; child = child.nextSibling) if (EXPRESSIONS.has(child.name)) return child;
+  return undefined;
 }
 
 function firstOrUnknown(node: SyntaxNode | undefined, walk: Walk): Type {
