@@ -59,6 +59,9 @@ const KEYWORD_AS_NAME = /offset(?=\s*(?:\{|\[|$))/iy;
 /** What any rewrite below starts with: a variable, a number with a trailing dot, `offset`. */
 const REWRITTEN = /\$|\[\[|\d\.(?![\w.])|offset/i;
 
+/** Where the substitution loop may do more than copy: a string, a comment, a bracket, or what REWRITTEN finds. */
+const NEXT_CANDIDATE = /[#"'`$[\]]|\d+\.(?![\w.])|offset/gi;
+
 /** Variables Grafana fills with a duration such as `1m`; they may stand wherever a duration can. */
 const DURATION_VARIABLES: ReadonlySet<string> = new Set(['__interval', '__rate_interval', '__range']);
 /** Variables Grafana fills with a plain number (milliseconds, seconds, timestamps). */
@@ -123,8 +126,11 @@ function substitute(expr: string): { text: string; variables: GrafanaVariable[] 
     }
     if (c === '[') bracketDepth++;
     if (c === ']') bracketDepth = Math.max(0, bracketDepth - 1);
-    text += c;
-    i++;
+    // Up to the next character any branch above may act on, the text is copied as it is.
+    NEXT_CANDIDATE.lastIndex = i + 1;
+    const next = NEXT_CANDIDATE.exec(expr)?.index ?? expr.length;
+    text += expr.slice(i, next);
+    i = next;
   }
   return { text, variables };
 }
