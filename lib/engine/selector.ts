@@ -84,6 +84,15 @@ function matcherAt(cursor: TreeCursor, text: string): PositionedMatcher | undefi
   return { label, op: op as MatchOp, value: decoded.ok ? decoded.value : raw, position, utf8: !decoded.ok || decoded.utf8 };
 }
 
+/**
+ * SyntaxNode.getChild without the cursor it builds and the list of every match it collects: the checks ask for
+ * one child of most nodes they pass.
+ */
+export function childNamed(node: SyntaxNode, name: string): SyntaxNode | null {
+  for (let child = node.firstChild; child; child = child.nextSibling) if (child.type.is(name)) return child;
+  return null;
+}
+
 export function spanOf(node: SyntaxNode): Span {
   return { from: node.from, to: node.to };
 }
