@@ -5,13 +5,14 @@
  * Positions: Grafana variables are replaced by placeholders of exactly the same length, so every offset in the
  * substituted text is the same offset in the original and no map is needed.
  */
-import type { SyntaxNode, Tree } from '@lezer/common';
+import type { SyntaxNode, Tree, TreeCursor } from '@lezer/common';
 import { parser } from '@prometheus-io/lezer-promql';
 import {
-  readLabelMatchers,
+  readLabelMatchersAt,
   spanOf,
   stringValue,
   syntaxProblems,
+  type LabelMatchersRead,
   type Named,
   type PositionedMatcher,
   type Span,
@@ -55,6 +56,12 @@ const TRAILING_DOT = /\d+\.(?![\w.])/y;
  */
 const KEYWORD_AS_NAME = /offset(?=\s*(?:\{|\[|$))/iy;
 
+/** What any rewrite below starts with: a variable, a number with a trailing dot, `offset`. */
+const REWRITTEN = /\$|\[\[|\d\.(?![\w.])|offset/i;
+
+/** Where the substitution loop may do more than copy: a string, a comment, a bracket, or what REWRITTEN finds. */
+const NEXT_CANDIDATE = /[#"'`$[\]]|\d+\.(?![\w.])|offset/gi;
+
 /** Variables Grafana fills with a duration such as `1m`; they may stand wherever a duration can. */
 const DURATION_VARIABLES: ReadonlySet<string> = new Set(['__interval', '__rate_interval', '__range']);
 /** Variables Grafana fills with a plain number (milliseconds, seconds, timestamps). */
@@ -79,6 +86,8 @@ export function substituteGrafanaVariables(expr: string): string {
  * lezer-promql does not read the way Prometheus does are rewritten to the same length too.
  */
 function substitute(expr: string): { text: string; variables: GrafanaVariable[] } {
+  // Without anything the loop below would rewrite, the text stays as it is: most expressions, read at once.
+  if (!REWRITTEN.test(expr)) return { text: expr, variables: [] };
   const variables: GrafanaVariable[] = [];
   let text = '';
   let bracketDepth = 0;
@@ -117,8 +126,11 @@ function substitute(expr: string): { text: string; variables: GrafanaVariable[] 
     }
     if (c === '[') bracketDepth++;
     if (c === ']') bracketDepth = Math.max(0, bracketDepth - 1);
-    text += c;
-    i++;
+    // Up to the next character any branch above may act on, the text is copied as it is.
+    NEXT_CANDIDATE.lastIndex = i + 1;
+    const next = NEXT_CANDIDATE.exec(expr)?.index ?? expr.length;
+    text += expr.slice(i, next);
+    i = next;
   }
   return { text, variables };
 }
@@ -248,76 +260,120 @@ export function selectorsOf(parsed: ParsedPromql): readonly Selector[] {
 /** Selectors of a parse, read once per parse like the parse itself. */
 const selectorLists = new WeakMap<ParsedPromql, readonly Selector[]>();
 
+/**
+ * One cursor pass over the tree: nodes are read through the cursor, and SyntaxNode objects are made only for
+ * what a Selector keeps or what is rare (grouping clauses, quoted names).
+ */
 function readSelectors(parsed: ParsedPromql): Selector[] {
   const selectors: Selector[] = [];
-  const visit = (node: SyntaxNode, enclosing: readonly Enclosing[]): void => {
-    if (node.name === 'VectorSelector') {
-      selectors.push(selectorAt(node, parsed, enclosing));
+  const cursor = parsed.tree.cursor();
+  const text = parsed.text;
+  const visit = (enclosing: readonly Enclosing[], parent: string): void => {
+    const name = cursor.name;
+    if (name === 'VectorSelector') {
+      selectors.push(selectorAt(cursor, parsed, enclosing, parent));
       return;
     }
-    const operation = operationAt(node, parsed.text);
+    const operation = operationAt(cursor, text);
     if (operation) {
-      operands(node).forEach((arg, argument) => visit(arg, [{ operation, argument }, ...enclosing]));
+      visitOperands(cursor, (argument, parent) => visit([{ operation, argument }, ...enclosing], parent));
       return;
     }
-    for (let child = node.firstChild; child; child = child.nextSibling) visit(child, enclosing);
+    if (!cursor.firstChild()) return;
+    do visit(enclosing, name);
+    while (cursor.nextSibling());
+    cursor.parent();
   };
-  visit(parsed.tree.topNode, []);
+  visit([], '');
   return selectors;
 }
 
-function selectorAt(node: SyntaxNode, parsed: ParsedPromql, enclosing: readonly Enclosing[]): Selector {
-  const text = parsed.text;
-  const list = node.getChild('LabelMatchers');
-  const read = list ? readLabelMatchers(list, text) : { matchers: [], metricNames: [] };
-  const identifier = node.getChild('Identifier');
-  const nameMatcher = read.matchers.find((m) => m.label === '__name__' && m.op === '=');
+function selectorAt(cursor: TreeCursor, parsed: ParsedPromql, enclosing: readonly Enclosing[], parent: string): Selector {
+  const node = cursor.node;
+  let identifier: Span | undefined;
+  let read: LabelMatchersRead | undefined;
+  if (cursor.firstChild()) {
+    do {
+      if (cursor.name === 'Identifier') identifier ??= { from: cursor.from, to: cursor.to };
+      else if (cursor.name === 'LabelMatchers') read ??= readLabelMatchersAt(cursor, parsed.text);
+    } while (cursor.nextSibling());
+    cursor.parent();
+  }
+  const matchers = read?.matchers ?? [];
+  const metricNames = read?.metricNames ?? [];
+  const nameMatcher = matchers.find((m) => m.label === '__name__' && m.op === '=');
   const metric = identifier
-    ? { name: parsed.source.slice(identifier.from, identifier.to), position: spanOf(identifier) }
-    : (read.metricNames[0] ?? (nameMatcher && { name: nameMatcher.value, position: nameMatcher.position }));
+    ? { name: parsed.source.slice(identifier.from, identifier.to), position: identifier }
+    : (metricNames[0] ?? (nameMatcher && { name: nameMatcher.value, position: nameMatcher.position }));
   return {
     metric,
-    matchers: read.matchers,
-    range: node.parent?.name === 'MatrixSelector',
-    names: { identifier: identifier !== null, quoted: read.metricNames.length },
-    position: spanOf(node),
+    matchers,
+    range: parent === 'MatrixSelector',
+    names: { identifier: identifier !== undefined, quoted: metricNames.length },
+    position: { from: node.from, to: node.to },
     enclosing,
     node,
   };
 }
 
-function operationAt(node: SyntaxNode, text: string): Operation | undefined {
-  const position = spanOf(node);
-  switch (node.name) {
-    case 'FunctionCall': {
-      const name = node.getChild('FunctionIdentifier');
-      return { kind: 'function', name: name ? text.slice(name.from, name.to) : '', position };
-    }
-    case 'AggregateExpr': {
-      const op = node.getChild('AggregateOp');
-      const modifier = node.getChild('AggregateModifier');
-      const grouping = modifier ? groupingAt(modifier, text) : undefined;
-      return { kind: 'aggregation', name: op ? text.slice(op.from, op.to).toLowerCase() : '', grouping, position };
-    }
-    case 'BinaryExpr': {
-      const op = node.firstChild?.nextSibling;
-      const clause = node.getChild('MatchingModifierClause');
-      const matching = clause ? matchingAt(clause, text) : undefined;
-      return { kind: 'binary', name: op ? text.slice(op.from, op.to).toLowerCase() : '', matching, position };
-    }
+/** The operation the cursor's node is, read from its children; the cursor ends where it started. */
+function operationAt(cursor: TreeCursor, text: string): Operation | undefined {
+  const kind = cursor.name;
+  if (kind !== 'FunctionCall' && kind !== 'AggregateExpr' && kind !== 'BinaryExpr') return undefined;
+  const position = { from: cursor.from, to: cursor.to };
+  let name: Span | undefined;
+  let clause: SyntaxNode | undefined;
+  if (cursor.firstChild()) {
+    // A binary operation's operator is its second child; the others are found by name.
+    let index = 0;
+    do {
+      const child = cursor.name;
+      if (kind === 'BinaryExpr') {
+        if (index === 1) name = { from: cursor.from, to: cursor.to };
+        if (child === 'MatchingModifierClause') clause ??= cursor.node;
+      } else if (kind === 'FunctionCall') {
+        if (child === 'FunctionIdentifier') name ??= { from: cursor.from, to: cursor.to };
+      } else if (child === 'AggregateOp') name ??= { from: cursor.from, to: cursor.to };
+      else if (child === 'AggregateModifier') clause ??= cursor.node;
+      index++;
+    } while (cursor.nextSibling());
+    cursor.parent();
+  }
+  const written = name ? text.slice(name.from, name.to) : '';
+  switch (kind) {
+    case 'FunctionCall':
+      return { kind: 'function', name: written, position };
+    case 'AggregateExpr':
+      return { kind: 'aggregation', name: written.toLowerCase(), grouping: clause && groupingAt(clause, text), position };
     default:
-      return undefined;
+      return { kind: 'binary', name: written.toLowerCase(), matching: clause && matchingAt(clause, text), position };
   }
 }
 
-/** The argument expressions of an operation node, in order. */
-function operands(node: SyntaxNode): SyntaxNode[] {
-  if (node.name === 'BinaryExpr') return [node.firstChild, node.lastChild].filter((n): n is SyntaxNode => n !== null);
-  const body = node.getChild('FunctionCallBody');
-  const args: SyntaxNode[] = [];
-  // Comments are children too; counting them would shift every later argument's index.
-  for (let child = body?.firstChild ?? null; child; child = child.nextSibling) if (child.name !== 'LineComment') args.push(child);
-  return args;
+/**
+ * Moves the cursor to each argument expression of an operation in order, calling `visit` with its index and
+ * the name of the node it is a child of, and back. A binary operation's arguments are its first and last child.
+ */
+function visitOperands(cursor: TreeCursor, visit: (argument: number, parent: string) => void): void {
+  if (cursor.name === 'BinaryExpr') {
+    if (!cursor.firstChild()) return;
+    visit(0, 'BinaryExpr');
+    cursor.parent();
+    cursor.lastChild();
+    visit(1, 'BinaryExpr');
+    cursor.parent();
+    return;
+  }
+  if (!cursor.firstChild()) return;
+  while (cursor.name !== 'FunctionCallBody' && cursor.nextSibling());
+  if (cursor.name === 'FunctionCallBody' && cursor.firstChild()) {
+    let argument = 0;
+    // Comments are children too; counting them would shift every later argument's index.
+    do if (cursor.type.name !== 'LineComment') visit(argument++, 'FunctionCallBody');
+    while (cursor.nextSibling());
+    cursor.parent();
+  }
+  cursor.parent();
 }
 
 function groupingAt(modifier: SyntaxNode, text: string): Grouping {

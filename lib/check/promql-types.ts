@@ -9,7 +9,7 @@
 import type { RuleId } from './finding.js';
 import type { SyntaxNode } from '@lezer/common';
 import { isTemplated, type ParsedPromql, type Span } from './promql-parse.js';
-import { spanOf } from '../engine/selector.js';
+import { childNamed, spanOf } from '../engine/selector.js';
 
 export type ValueType = 'scalar' | 'vector' | 'matrix' | 'string';
 
@@ -103,6 +103,10 @@ type Type = ValueType | undefined;
 interface Walk {
   readonly parsed: ParsedPromql;
   readonly issues: TypeIssue[];
+  /** Whether `bool` occurs in the text at all: most binary operations need no look for it. */
+  readonly mayBool: boolean;
+  /** Whether `on` or `ignoring` occurs as a word: most binary operations have no matching clause. */
+  readonly mayMatch: boolean;
   /** Called with every expression node the walk reaches, so other checks need no walk of their own. */
   readonly visit?: ((node: SyntaxNode) => void) | undefined;
 }
@@ -111,7 +115,7 @@ interface Walk {
 export function checkTypes(parsed: ParsedPromql, visit?: (node: SyntaxNode) => void): TypeIssue[] {
   const root = expressionOf(parsed);
   if (!root) return [];
-  const walk: Walk = { parsed, issues: [], visit };
+  const walk = walkOf(parsed, visit);
   // The rule lint asks for the same type next (exprType); this walk already found it.
   types.set(parsed, typeOf(root, walk));
   return walk.issues;
@@ -124,9 +128,13 @@ export function checkTypes(parsed: ParsedPromql, visit?: (node: SyntaxNode) => v
 export function exprType(parsed: ParsedPromql): ValueType | undefined {
   if (types.has(parsed)) return types.get(parsed);
   const root = expressionOf(parsed);
-  const type = root ? typeOf(root, { parsed, issues: [] }) : undefined;
+  const type = root ? typeOf(root, walkOf(parsed)) : undefined;
   types.set(parsed, type);
   return type;
+}
+
+function walkOf(parsed: ParsedPromql, visit?: (node: SyntaxNode) => void): Walk {
+  return { parsed, issues: [], visit, mayBool: /\bbool\b/i.test(parsed.text), mayMatch: /\b(?:on|ignoring)\b/i.test(parsed.text) };
 }
 
 /** Per parse, like the parse itself: the rule lint asks for the type of every rule's expression. */
@@ -174,8 +182,9 @@ function typeOf(node: SyntaxNode, walk: Walk, pending: readonly SyntaxNode[] = [
 
 /** A bare Grafana variable as a whole operand (`$threshold`) may stand for a number: its type is unknown. */
 function vectorSelectorType(node: SyntaxNode, parsed: ParsedPromql): Type {
-  const name = node.getChild('Identifier');
-  const bare = name && !node.getChild('LabelMatchers');
+  if (parsed.variables.length === 0) return 'vector';
+  const name = childNamed(node, 'Identifier');
+  const bare = name && !childNamed(node, 'LabelMatchers');
   return bare && isTemplated(parsed, spanOf(name)) ? undefined : 'vector';
 }
 
@@ -247,7 +256,7 @@ function binaryType(node: SyntaxNode, walk: Walk, pending: readonly SyntaxNode[]
   if (!left || !right || !operator) return undefined;
   const types = [operandType(left, walk), operandType(right, walk, pending)] as const;
   const op = operator.name;
-  const bool = node.getChild('BoolModifier');
+  const bool = walk.mayBool ? childNamed(node, 'BoolModifier') : null;
   if (bool && !COMPARISONS.has(op)) {
     report(
       walk,
@@ -298,7 +307,7 @@ function withPostfixes(operand: SyntaxNode, pending: readonly SyntaxNode[]): Spa
 }
 
 function matchingIssues(node: SyntaxNode, op: string, types: readonly [Type, Type], walk: Walk): void {
-  const clause = node.getChild('MatchingModifierClause');
+  const clause = walk.mayMatch ? childNamed(node, 'MatchingModifierClause') : null;
   if (!clause) return;
   const [labels, groupLabels] = clause.getChildren('GroupingLabels');
   const grouped = clause.getChild('GroupLeft') ?? clause.getChild('GroupRight');
@@ -340,9 +349,9 @@ function labelNames(list: SyntaxNode, walk: Walk): string[] {
 }
 
 function callType(node: SyntaxNode, walk: Walk): Type {
-  const identifier = node.getChild('FunctionIdentifier');
+  const identifier = childNamed(node, 'FunctionIdentifier');
   const name = identifier ? textOf(identifier, walk) : '';
-  const args = expressionChildren(node.getChild('FunctionCallBody'));
+  const args = expressionChildren(childNamed(node, 'FunctionCallBody'));
   const types = args.map((arg) => typeOf(arg, walk));
   const signature = FUNCTIONS.get(name);
   if (!signature) return undefined;
@@ -389,9 +398,9 @@ function argumentHint(expected: ValueType, actual: ValueType): string {
 }
 
 function aggregationType(node: SyntaxNode, walk: Walk): Type {
-  const op = node.getChild('AggregateOp');
+  const op = childNamed(node, 'AggregateOp');
   const name = op ? textOf(op, walk).toLowerCase() : '';
-  const args = expressionChildren(node.getChild('FunctionCallBody'));
+  const args = expressionChildren(childNamed(node, 'FunctionCallBody'));
   const types = args.map((arg) => typeOf(arg, walk));
   // `$aggregation (x)` stands in as sum; the real one may take a parameter, so its arguments are not judged.
   if (!op || isTemplated(walk.parsed, spanOf(op))) return 'vector';
@@ -429,7 +438,8 @@ function aggregationType(node: SyntaxNode, walk: Walk): Type {
 
 /** Comments are nodes of the tree too, anywhere between tokens; these helpers look past them. */
 function firstExpression(node: SyntaxNode): SyntaxNode | undefined {
-  return expressionChildren(node)[0];
+  for (let child = node.firstChild; child; child = child.nextSibling) if (EXPRESSIONS.has(child.name)) return child;
+  return undefined;
 }
 
 function firstOrUnknown(node: SyntaxNode | undefined, walk: Walk): Type {

@@ -7,7 +7,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import type { RuleId, Severity } from './finding.js';
 import { isTemplated, selectorsOf, type ParsedPromql, type Selector, type Span } from './promql-parse.js';
-import { spanOf } from '../engine/selector.js';
+import { childNamed, spanOf } from '../engine/selector.js';
 import { REGEX_HINT, durationValue, isDurationSyntax, matchesEmpty, numberValue, regexProblem } from '../engine/promql-literals.js';
 
 export interface ValueIssue {
@@ -86,14 +86,14 @@ function visit(node: SyntaxNode, walk: Walk): void {
     case 'NumberDurationLiteral':
       return numberIssues(node, walk);
     case 'MatrixSelector':
-      return durationIssues(node.getChild('DurationExpr'), true, walk);
+      return durationIssues(childNamed(node, 'DurationExpr'), true, walk);
     case 'SubqueryExpr': {
       const [range, step] = node.getChildren('DurationExpr');
       durationIssues(range ?? null, true, walk);
       return durationIssues(step ?? null, false, walk);
     }
     case 'OffsetExpr':
-      return durationIssues(node.getChild('OffsetDurationExpr'), false, walk);
+      return durationIssues(childNamed(node, 'OffsetDurationExpr'), false, walk);
     case 'StepInvariantExpr':
       return atIssues(node, walk);
     case 'FunctionCall':
@@ -109,7 +109,7 @@ function visit(node: SyntaxNode, walk: Walk): void {
     case 'SmoothedExpr':
       return need(walk, 'promql-extended-range-selectors', `the ${node.name === 'AnchoredExpr' ? 'anchored' : 'smoothed'} modifier`, node);
     case 'BinaryExpr': {
-      const fill = walk.mayFill ? node.getChild('FillModifier') : null;
+      const fill = walk.mayFill ? childNamed(node, 'FillModifier') : null;
       if (fill) need(walk, 'promql-binop-fill-modifiers', 'a fill modifier', fill);
       return;
     }
@@ -163,7 +163,7 @@ function numberIssues(node: SyntaxNode, walk: Walk): void {
 }
 
 function atIssues(node: SyntaxNode, walk: Walk): void {
-  const timestamp = node.getChild('NumberDurationLiteral');
+  const timestamp = childNamed(node, 'NumberDurationLiteral');
   if (!timestamp || isTemplated(walk.parsed, spanOf(timestamp))) return;
   const text = textOf(timestamp, walk).trim();
   // A duration stands for its seconds there too: `@ 1m` is 60.
@@ -179,7 +179,7 @@ function callIssues(node: SyntaxNode, walk: Walk): void {
   const name = identifier?.name === 'FunctionIdentifier' ? textOf(identifier, walk) : '';
   if (EXPERIMENTAL_FUNCTIONS.has(name)) need(walk, 'promql-experimental-functions', `the function ${name}()`, node);
   if (name !== 'info') return;
-  const body = node.getChild('FunctionCallBody');
+  const body = childNamed(node, 'FunctionCallBody');
   const second = body ? childrenOf(body)[1] : undefined;
   if (second && (second.name !== 'VectorSelector' || second.getChild('Identifier'))) {
     error(walk, 'promql/type', second, 'the second argument of info() must be label matchers only', 'write info(expr, {label="value"}), without a metric name or an operation');

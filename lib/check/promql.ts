@@ -155,7 +155,11 @@ function clauseLabelFindings(
 ): Finding[] {
   const below = new Map<Operation, Selector[]>();
   for (const selector of selectors) {
-    for (const { operation } of selector.enclosing) below.set(operation, [...(below.get(operation) ?? []), selector]);
+    for (const { operation } of selector.enclosing) {
+      const under = below.get(operation);
+      if (under) under.push(selector);
+      else below.set(operation, [selector]);
+    }
   }
   const findings: Finding[] = [];
   for (const [operation, under] of below) {
@@ -196,7 +200,9 @@ function quantileFindings(parsed: ParsedPromql, selectors: readonly Selector[], 
   for (const selector of selectors) {
     for (const { operation, argument } of selector.enclosing) {
       if (operation.kind === 'function' && operation.name === 'histogram_quantile' && argument === 1) {
-        calls.set(operation, [...(calls.get(operation) ?? []), selector]);
+        const under = calls.get(operation);
+        if (under) under.push(selector);
+        else calls.set(operation, [selector]);
       }
     }
   }

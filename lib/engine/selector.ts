@@ -3,7 +3,7 @@
  * exactly when Prometheus would accept it inside `{...}`, and nothing else can ride along with it.
  * The reading pieces (matchers of a node, string literals, syntax problems) are shared with the checks.
  */
-import type { SyntaxNode, Tree } from '@lezer/common';
+import type { SyntaxNode, Tree, TreeCursor } from '@lezer/common';
 import { parser } from '@prometheus-io/lezer-promql';
 import { PromqlError, isLabelName, type Matcher } from './promql.js';
 import { decodeString, regexProblem, type MatchOp } from './promql-literals.js';
@@ -40,30 +40,57 @@ const MATCH_OPS: ReadonlySet<string> = new Set<MatchOp>(['=', '!=', '=~', '!~'])
  * string literals read as their raw text, so this stays total on any tree; syntaxProblems reports them.
  */
 export function readLabelMatchers(node: SyntaxNode, text: string): LabelMatchersRead {
+  return readLabelMatchersAt(node.cursor(), text);
+}
+
+/** readLabelMatchers for a cursor on the `LabelMatchers` node, which is where the cursor ends. */
+export function readLabelMatchersAt(cursor: TreeCursor, text: string): LabelMatchersRead {
   const matchers: PositionedMatcher[] = [];
   const metricNames: Named[] = [];
-  for (let child = node.firstChild; child; child = child.nextSibling) {
-    if (child.name === 'QuotedLabelName') {
-      metricNames.push({ name: stringValue(child, text), position: spanOf(child) });
-      continue;
+  if (!cursor.firstChild()) return { matchers, metricNames };
+  do {
+    const name = cursor.name;
+    if (name === 'QuotedLabelName') metricNames.push({ name: stringValue(cursor.node, text), position: { from: cursor.from, to: cursor.to } });
+    else if (name === 'UnquotedLabelMatcher' || name === 'QuotedLabelMatcher') {
+      const matcher = matcherAt(cursor, text);
+      if (matcher) matchers.push(matcher);
     }
-    if (child.name !== 'UnquotedLabelMatcher' && child.name !== 'QuotedLabelMatcher') continue;
-    const label = child.getChild('LabelName') ?? child.getChild('QuotedLabelName');
-    const op = child.getChild('MatchOp');
-    const value = child.getChild('StringLiteral');
-    if (!label || !op || !value) continue;
-    const opText = text.slice(op.from, op.to);
-    if (!MATCH_OPS.has(opText)) continue;
-    const decoded = decodeString(text.slice(value.from, value.to));
-    matchers.push({
-      label: label.name === 'LabelName' ? text.slice(label.from, label.to) : stringValue(label, text),
-      op: opText as MatchOp,
-      value: decoded.ok ? decoded.value : text.slice(value.from, value.to),
-      position: spanOf(child),
-      utf8: !decoded.ok || decoded.utf8,
-    });
-  }
+  } while (cursor.nextSibling());
+  cursor.parent();
   return { matchers, metricNames };
+}
+
+/** The matcher at the cursor, from the first label name, operator and string among its children. */
+function matcherAt(cursor: TreeCursor, text: string): PositionedMatcher | undefined {
+  const position = { from: cursor.from, to: cursor.to };
+  let label: string | undefined;
+  let quotedLabel: SyntaxNode | undefined;
+  let op: string | undefined;
+  let value: Span | undefined;
+  if (cursor.firstChild()) {
+    do {
+      const name = cursor.name;
+      if (name === 'LabelName') label ??= text.slice(cursor.from, cursor.to);
+      else if (name === 'QuotedLabelName') quotedLabel ??= cursor.node;
+      else if (name === 'MatchOp') op ??= text.slice(cursor.from, cursor.to);
+      else if (name === 'StringLiteral') value ??= { from: cursor.from, to: cursor.to };
+    } while (cursor.nextSibling());
+    cursor.parent();
+  }
+  label ??= quotedLabel && stringValue(quotedLabel, text);
+  if (label === undefined || op === undefined || value === undefined || !MATCH_OPS.has(op)) return undefined;
+  const raw = text.slice(value.from, value.to);
+  const decoded = decodeString(raw);
+  return { label, op: op as MatchOp, value: decoded.ok ? decoded.value : raw, position, utf8: !decoded.ok || decoded.utf8 };
+}
+
+/**
+ * SyntaxNode.getChild without the cursor it builds and the list of every match it collects: the checks ask for
+ * one child of most nodes they pass.
+ */
+export function childNamed(node: SyntaxNode, name: string): SyntaxNode | null {
+  for (let child = node.firstChild; child; child = child.nextSibling) if (child.type.is(name)) return child;
+  return null;
 }
 
 export function spanOf(node: SyntaxNode): Span {

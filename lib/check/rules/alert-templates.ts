@@ -23,7 +23,9 @@ const ANSWERS_KEPT = 20_000;
 export function alertTemplateProblem(text: string, alertName: string): TemplateProblem | undefined {
   // Without an action the text is plain text, whatever it holds.
   if (!text.includes('{{')) return undefined;
-  const key = `${alertName}\u0000${text}`;
+  // The alert's name only matters to a text that defines templates, whose names may clash with it; other texts
+  // have one answer for every alert.
+  const key = /define|block/.test(text) ? `${alertName}\u0000${text}` : text;
   if (answers.has(key)) return answers.get(key);
   if (answers.size >= ANSWERS_KEPT) answers.clear();
   const problem = goTemplateProblem(DEFINITIONS + text, { functions: FUNCTIONS, name: `__alert_${alertName}` });
