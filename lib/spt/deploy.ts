@@ -8,6 +8,7 @@ import type { Artifact } from '../render/serialize.js';
 import { defaultConfig, type SptConfig } from './config.js';
 import { renderText } from './context.js';
 import { grafanaArtifacts } from './deploy-grafana.js';
+import { RUNBOOKS_FILE, runbooksMarkdown } from './runbooks.js';
 
 export const RECORDING_RULES_FILE = 'prometheus/spt-recording-rules.yaml';
 export const ALERTS_FILE = 'prometheus/spt-alerts.yaml';
@@ -71,11 +72,19 @@ export const RESOURCE_KEYS: readonly (keyof SptConfig)[] = ['ruleLabels', 'grafa
 const JSONNETFILE = { version: 1, dependencies: [], legacyImports: true };
 
 /**
- * The layout picture of each dashboard (`spt-overview.layout.svg`). Not part of `deploy/`: it is documentation,
- * written into a docs folder only when one is asked for (or by this repository's own render).
+ * The layout picture of each dashboard (`spt-overview.layout.svg`) with the dashboards, the runbooks
+ * (`runbooks.md`) with the rules. Not part of `deploy/`: they are documentation, written into a docs folder only
+ * when one is asked for (or by this repository's own render).
  */
-export function docsArtifacts(mixin: Mixin<SptConfig>): Artifact[] {
-  return Object.keys(mixin.grafanaDashboards)
-    .sort()
-    .map((file) => ({ path: file.replace(/\.json$/, '.layout.svg'), format: 'text', text: layoutSvg(mixin.grafanaDashboards[file] ?? {}) }));
+export function docsArtifacts(mixin: Mixin<SptConfig>, parts: readonly Part[] = ['dashboards', 'rules']): Artifact[] {
+  const out: Artifact[] = [];
+  if (parts.includes('dashboards')) {
+    out.push(
+      ...Object.keys(mixin.grafanaDashboards)
+        .sort()
+        .map((file): Artifact => ({ path: file.replace(/\.json$/, '.layout.svg'), format: 'text', text: layoutSvg(mixin.grafanaDashboards[file] ?? {}) })),
+    );
+  }
+  if (parts.includes('rules')) out.push({ path: RUNBOOKS_FILE, format: 'text', text: runbooksMarkdown(mixin) });
+  return out;
 }
