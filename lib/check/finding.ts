@@ -59,6 +59,8 @@ export const RULE_IDS = [
   'rules/comparison',
   'rules/environment-label',
   'rules/template-label',
+  'alertmanager/inhibit-equal',
+  'alertmanager/inhibit-unmatched',
   'lint/read',
   'lint/empty',
   'lint/parse',

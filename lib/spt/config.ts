@@ -123,6 +123,12 @@ export interface SptConfig {
    * the operator instead of the sidecar. Unset (the default): none.
    */
   grafanaOperator?: GrafanaOperatorConfig;
+  /**
+   * Alertmanager receivers by severity for deploy/alertmanager/, e.g. `{ critical: 'pricing-pager' }`; define
+   * them in your Alertmanager. Unset severities get placeholders: `spt-critical-placeholder`,
+   * `spt-warning-placeholder`, `spt-info-placeholder`.
+   */
+  alertmanagerReceivers?: Partial<Record<AlertSeverity, string>>;
 }
 
 export type GrafanaDashboardFormat = 'classic' | 'v2' | 'both';

@@ -2,9 +2,11 @@
 import { configDifference } from '../engine/merge.js';
 import type { Mixin } from '../engine/mixin.js';
 import { layoutSvg } from '../grafana/layout-svg.js';
+import { alertmanagerConfigResource, alertmanagerYaml } from '../prometheus/alertmanager.js';
 import { prometheusRule } from '../prometheus/rules.js';
 import { resourcesKustomization } from '../render/kustomize.js';
 import type { Artifact } from '../render/serialize.js';
+import { sptInhibitRules, sptRouting } from './alertmanager.js';
 import { defaultConfig, type SptConfig } from './config.js';
 import { renderText } from './context.js';
 import { grafanaArtifacts } from './deploy-grafana.js';
@@ -12,6 +14,7 @@ import { RUNBOOKS_FILE, runbooksMarkdown } from './runbooks.js';
 
 export const RECORDING_RULES_FILE = 'prometheus/spt-recording-rules.yaml';
 export const ALERTS_FILE = 'prometheus/spt-alerts.yaml';
+export const ALERTMANAGER_FILE = 'alertmanager/alertmanager.yml';
 export { dashboardPath, dashboardV2Path } from './deploy-grafana.js';
 
 export type Part = 'dashboards' | 'rules';
@@ -38,6 +41,7 @@ export function artifacts(mixin: Mixin<SptConfig>, parts: readonly Part[] = ['da
         header,
         data: resourcesKustomization(['spt-recording-rules.yaml', 'spt-alerts.yaml']),
       },
+      ...alertmanagerArtifacts(config, header),
     );
   }
   if (parts.includes('dashboards') && parts.includes('rules')) {
@@ -60,6 +64,17 @@ export function artifacts(mixin: Mixin<SptConfig>, parts: readonly Part[] = ['da
     );
   }
   return out;
+}
+
+/** Routing and inhibition twice: the operator's resource behind a Kustomize entry point, and a plain fragment. */
+function alertmanagerArtifacts(config: SptConfig, header: string): Artifact[] {
+  const routing = sptRouting(config);
+  const inhibitRules = sptInhibitRules(config);
+  return [
+    { path: ALERTMANAGER_FILE, format: 'yaml', header, data: alertmanagerYaml(routing, inhibitRules) },
+    { path: 'alertmanager/spt-alertmanager-config.yaml', format: 'yaml', header, data: alertmanagerConfigResource('spt', routing, inhibitRules) },
+    { path: 'alertmanager/kustomization.yaml', format: 'yaml', header, data: resourcesKustomization(['spt-alertmanager-config.yaml']) },
+  ];
 }
 
 /**
