@@ -59,6 +59,7 @@ export const RULE_IDS = [
   'rules/comparison',
   'rules/environment-label',
   'rules/template-label',
+  'rules/dashboard-panel',
   'alertmanager/inhibit-equal',
   'alertmanager/inhibit-unmatched',
   'lint/read',

@@ -1,5 +1,6 @@
 /** SPT's wiring of the engine's checks and writer: its catalogue, prefix and file layout. */
 import { checkInhibitions } from '../check/alertmanager.js';
+import { checkDashboardLinks } from '../check/dashboard-links.js';
 import type { Finding } from '../check/finding.js';
 import { checkMixin, checkV2Dashboards } from '../check/mixin.js';
 import { parseSelector } from '../engine/selector.js';
@@ -23,6 +24,7 @@ export function checkSpt(mixin: Mixin<SptConfig>): Finding[] {
     files: { dashboards: dashboardPath, rules: RECORDING_RULES_FILE, alerts: ALERTS_FILE },
   });
   const alerts = mixin.prometheusAlerts.groups.flatMap((group) => group.rules);
+  findings.push(...checkDashboardLinks(mixin.prometheusAlerts.groups, mixin.grafanaDashboards, ALERTS_FILE));
   findings.push(...checkInhibitions(alerts, sptInhibitRules(mixin._config), { file: ALERTMANAGER_FILE, catalogue }));
   if ((mixin._config.grafanaDashboardFormat ?? 'classic') === 'classic') return findings;
   return [...findings, ...checkV2Dashboards(mixin.grafanaDashboards, { catalogue, datasourceUid: DATASOURCE_VARIABLE, file: dashboardV2Path })];
