@@ -7,11 +7,8 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parse } from 'yaml';
 import mixin from '../mixin.js';
-import { serializeAll } from '../lib/render/serialize.js';
-import { ALERTMANAGER_FILE, artifacts } from '../lib/spt/deploy.js';
-import { Alertmanager, Webhook, alertmanagerInstalled } from './live/alertmanager.js';
+import { Alertmanager, Webhook, alertmanagerInstalled, webhookConfig } from './live/alertmanager.js';
 import { SimulatedSpt, type Scenario } from './live/exporter.js';
 import { Prometheus, freePort, prometheusInstalled, sleep, until } from './live/prometheus.js';
 import { renderedRuleFiles, scrapeJob, withShortFors } from './live/rules.js';
@@ -32,30 +29,13 @@ if (prometheusInstalled() && alertmanagerInstalled()) {
 
 test.run();
 
-interface AlertmanagerYaml {
-  route: { routes: Array<Record<string, unknown>> } & Record<string, unknown>;
-  receivers: Array<{ name: string }>;
-}
-
-/** The rendered fragment, every receiver a webhook to `url`, notifications grouped within a second. */
-async function liveConfig(url: string): Promise<object> {
-  const files = await serializeAll(artifacts(live, ['rules']));
-  const config = parse(files.get(ALERTMANAGER_FILE) ?? '') as AlertmanagerYaml;
-  const quick = { group_wait: '1s', group_interval: '1s', repeat_interval: '1h' };
-  return {
-    ...config,
-    route: { ...config.route, ...quick, routes: config.route.routes.map((route) => ({ ...route, ...quick })) },
-    receivers: config.receivers.map(({ name }) => ({ name, webhook_configs: [{ url, send_resolved: false }] })),
-  };
-}
-
 /** A fresh exporter, webhook, Alertmanager and Prometheus for one scenario, stopped whatever happens. */
 async function withStack(run: (spt: SimulatedSpt, hook: Webhook, am: Alertmanager, prometheus: Prometheus) => Promise<void>): Promise<void> {
   const [spt, hook] = await Promise.all([SimulatedSpt.start(), Webhook.start()]);
   let am: Alertmanager | undefined;
   let prometheus: Prometheus | undefined;
   try {
-    am = await Alertmanager.start(await freePort(), await liveConfig(hook.url));
+    am = await Alertmanager.start(await freePort(), await webhookConfig(live, hook.url));
     prometheus = await Prometheus.start({ port: await freePort(), job: scrapeJob(live._config), target: spt.target, rules: await renderedRuleFiles(live), alertmanager: am.address });
     const p = prometheus;
     await until('the target scraped', async () => ((await p.targets()).some((t) => t.health === 'up') ? true : undefined), 15_000);

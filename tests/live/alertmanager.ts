@@ -9,12 +9,37 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
+import type { Mixin } from '../../lib/engine/mixin.js';
+import { serializeAll } from '../../lib/render/serialize.js';
+import type { SptConfig } from '../../lib/spt/config.js';
+import { ALERTMANAGER_FILE, artifacts } from '../../lib/spt/deploy.js';
 import { LOOPBACK, sleep } from './prometheus.js';
 
 export const ALERTMANAGER = 'prometheus-alertmanager';
 
 export function alertmanagerInstalled(): boolean {
   return !spawnSync(ALERTMANAGER, ['--version'], { stdio: 'ignore' }).error;
+}
+
+interface AlertmanagerYaml {
+  route: { routes: Array<Record<string, unknown>> } & Record<string, unknown>;
+  receivers: Array<{ name: string }>;
+}
+
+/**
+ * The mixin's rendered alertmanager.yml with routing and inhibition as shipped, every receiver a webhook to `url`,
+ * and notifications grouped within a second instead of Alertmanager's default half minute.
+ */
+export async function webhookConfig(mixin: Mixin<SptConfig>, url: string): Promise<object> {
+  const files = await serializeAll(artifacts(mixin, ['rules']));
+  const config = parse(files.get(ALERTMANAGER_FILE) ?? '') as AlertmanagerYaml;
+  const quick = { group_wait: '1s', group_interval: '1s', repeat_interval: '1h' };
+  return {
+    ...config,
+    route: { ...config.route, ...quick, routes: config.route.routes.map((route) => ({ ...route, ...quick })) },
+    receivers: config.receivers.map(({ name }) => ({ name, webhook_configs: [{ url, send_resolved: false }] })),
+  };
 }
 
 /** One webhook call: the receiver it was routed to and the alerts of its group. */
@@ -27,6 +52,8 @@ export interface Notification {
 /** Collects what Alertmanager posts, as its webhook integration sends it. */
 export class Webhook {
   readonly notifications: Notification[] = [];
+  /** Called with each notification as it arrives (the demo prints it). */
+  onNotification: (notification: Notification) => void = () => {};
   private constructor(private readonly server: Server) {}
 
   static async start(): Promise<Webhook> {
@@ -35,7 +62,9 @@ export class Webhook {
       let body = '';
       req.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
       req.on('end', () => {
-        hook?.notifications.push(JSON.parse(body) as Notification);
+        const notification = JSON.parse(body) as Notification;
+        hook?.notifications.push(notification);
+        hook?.onNotification(notification);
         res.writeHead(200).end();
       });
     });
