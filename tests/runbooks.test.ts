@@ -91,6 +91,10 @@ test('each section names the panel that shows the alert\'s signal, by its id in 
     assert.match(section(markdown, alert), `panel **${title}**`);
     assert.match(section(markdown, alert), `(panel id ${panel.id})`);
   }
+  const linked = runbooksMarkdown(sptMixin.withConfig({ grafanaUrl: 'https://grafana.example.com/' }));
+  const errorPanel = dashboard.panels.find((p) => p.title === ALERT_PANELS.SptHighErrorRate);
+  assert.match(section(linked, 'SptHighErrorRate'), `[open it](https://grafana.example.com/d/spt-overview?viewPanel=${errorPanel?.id})`);
+  assert.not.match(markdown, 'open it');
   assert.throws(() => findPanel(dashboard, 'Queue Depth'), /no panel titled "Queue Depth" in the dashboard; update ALERT_PANELS/);
 });
 

@@ -21,6 +21,7 @@ export function runbooksMarkdown(mixin: Mixin<SptConfig>): string {
   const dashboard = mixin.grafanaDashboards[DASHBOARD_FILE] ?? {};
   const selector = formatMatchers(ctx.selector);
   const slugger = new GithubSlugger();
+  const grafana = config.grafanaUrl?.replace(/\/+$/, '');
   const alerts = sptAlerts(mixin).map((rule) => {
     const name = rule.alert as SptAlertName;
     const panel = findPanel(dashboard, ALERT_PANELS[name]);
@@ -42,6 +43,8 @@ export function runbooksMarkdown(mixin: Mixin<SptConfig>): string {
       summary: rule.annotations?.summary ?? '',
       expr: rule.expr,
       panel,
+      /** The panel in Grafana, when the config says where Grafana is. */
+      panelUrl: grafana ? `${grafana}/d/${config.dashboardUid}?viewPanel=${panel.id}` : '',
       body: renderText(`runbooks/${name}`, data),
     };
   });
