@@ -63,7 +63,7 @@ export async function lintFiles(paths: readonly string[], options: LintOptions =
 /**
  * Lints files together: a recording rule defined in one of them counts as defined for all, as when they are
  * loaded into one Prometheus. A folder stands for its JSON and YAML files; in those, Kubernetes objects of other
- * kinds (a Kustomization, a ConfigMap without dashboards) are passed over, while a file named on its own must be
+ * kinds (a Kustomization, a ConfigMap without dashboards) and Alertmanager config files are passed over, while a file named on its own must be
  * one of the kinds lint reads.
  */
 export async function lintEach(paths: readonly string[], options: LintOptions = {}): Promise<LintedFile[]> {
@@ -104,6 +104,8 @@ function lintLoaded(loaded: Loaded, inFolder: boolean, recorded: readonly string
 
 /** A Kubernetes object lint has nothing to say about. */
 function isOtherKind(doc: unknown): boolean {
+  // An Alertmanager config file (deploy/alertmanager/alertmanager.yml) has no kind: its root route tells it.
+  if (isObject(doc) && doc.kind === undefined && isObject(doc.route) && !('groups' in doc) && !('panels' in doc)) return true;
   if (!isObject(doc) || typeof doc.kind !== 'string') return false;
   if (isV2Resource(doc)) return false;
   if (doc.kind === 'GrafanaDashboard' || doc.kind === 'GrafanaManifest') return operatorDashboard(doc) === undefined;

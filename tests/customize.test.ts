@@ -175,6 +175,9 @@ test('--only writes just the dashboards or just the rules', async () => {
     assert.equal([...snapshot(join(dir, 'd')).keys()].sort(), ['grafana/data/spt-overview.json', 'grafana/kustomization.yaml']);
     assert.is(await main(['render', '--only', 'rules', '--out', join(dir, 'r')], capture()), 0);
     assert.equal([...snapshot(join(dir, 'r')).keys()].sort(), [
+      'alertmanager/alertmanager.yml',
+      'alertmanager/kustomization.yaml',
+      'alertmanager/spt-alertmanager-config.yaml',
       'prometheus/kustomization.yaml',
       'prometheus/spt-alerts.yaml',
       'prometheus/spt-recording-rules.yaml',

@@ -28,6 +28,9 @@ const withTempDir = (fn: (dir: string) => void) => {
 test('staleness: rendering in memory equals the committed deploy/ files byte for byte', async () => {
   const files = await serializeAll(artifacts(mixin));
   assert.equal([...files.keys()].sort(), [
+    'alertmanager/alertmanager.yml',
+    'alertmanager/kustomization.yaml',
+    'alertmanager/spt-alertmanager-config.yaml',
     'grafana/data/spt-overview.json',
     'grafana/kustomization.yaml',
     'jsonnetfile.json',

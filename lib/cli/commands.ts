@@ -77,13 +77,13 @@ async function runSteps(mixin: Mixin<SptConfig>, options: Options, io: Io, timer
 }
 
 /**
- * The layout pictures, with paths from the output folder (`../docs/spt-overview.layout.svg`), so they are written
+ * The layout pictures and runbooks, with paths from the output folder (`../docs/spt-overview.layout.svg`), so they are written
  * in the same all-or-nothing step as deploy/ and compared by the same `check`.
  */
 function docsFiles(mixin: Mixin<SptConfig>, options: Options) {
   const docs = options.docs;
-  if (!docs || !options.parts.includes('dashboards')) return [];
-  return docsArtifacts(mixin).map((artifact) => ({ ...artifact, path: relative(options.out, join(docs.dir, artifact.path)) }));
+  if (!docs) return [];
+  return docsArtifacts(mixin, options.parts).map((artifact) => ({ ...artifact, path: relative(options.out, join(docs.dir, artifact.path)) }));
 }
 
 /** Diffs go to stdout (they are what `check` produces, `npm run check > stale.diff` keeps them); the verdict to stderr. */

@@ -123,6 +123,19 @@ export interface SptConfig {
    * the operator instead of the sidecar. Unset (the default): none.
    */
   grafanaOperator?: GrafanaOperatorConfig;
+  /**
+   * Grafana's base URL, e.g. `https://grafana.example.com`: every alert then gets a `dashboard_url` annotation that
+   * opens the dashboard on the panel showing its signal, with the alert's environment labels as variables.
+   * Unset (the default): no such annotation.
+   * @pattern ^https?://[^\s{}]+$
+   */
+  grafanaUrl?: string;
+  /**
+   * Alertmanager receivers by severity for deploy/alertmanager/, e.g. `{ critical: 'pricing-pager' }`; define
+   * them in your Alertmanager. Unset severities get placeholders: `spt-critical-placeholder`,
+   * `spt-warning-placeholder`, `spt-info-placeholder`.
+   */
+  alertmanagerReceivers?: Partial<Record<AlertSeverity, string>>;
 }
 
 export type GrafanaDashboardFormat = 'classic' | 'v2' | 'both';

@@ -2,15 +2,19 @@
 import { configDifference } from '../engine/merge.js';
 import type { Mixin } from '../engine/mixin.js';
 import { layoutSvg } from '../grafana/layout-svg.js';
+import { alertmanagerConfigResource, alertmanagerYaml } from '../prometheus/alertmanager.js';
 import { prometheusRule } from '../prometheus/rules.js';
 import { resourcesKustomization } from '../render/kustomize.js';
 import type { Artifact } from '../render/serialize.js';
+import { sptInhibitRules, sptRouting } from './alertmanager.js';
 import { defaultConfig, type SptConfig } from './config.js';
 import { renderText } from './context.js';
 import { grafanaArtifacts } from './deploy-grafana.js';
+import { RUNBOOKS_FILE, runbooksMarkdown } from './runbooks.js';
 
 export const RECORDING_RULES_FILE = 'prometheus/spt-recording-rules.yaml';
 export const ALERTS_FILE = 'prometheus/spt-alerts.yaml';
+export const ALERTMANAGER_FILE = 'alertmanager/alertmanager.yml';
 export { dashboardPath, dashboardV2Path } from './deploy-grafana.js';
 
 export type Part = 'dashboards' | 'rules';
@@ -37,6 +41,7 @@ export function artifacts(mixin: Mixin<SptConfig>, parts: readonly Part[] = ['da
         header,
         data: resourcesKustomization(['spt-recording-rules.yaml', 'spt-alerts.yaml']),
       },
+      ...alertmanagerArtifacts(config, header),
     );
   }
   if (parts.includes('dashboards') && parts.includes('rules')) {
@@ -61,6 +66,17 @@ export function artifacts(mixin: Mixin<SptConfig>, parts: readonly Part[] = ['da
   return out;
 }
 
+/** Routing and inhibition twice: the operator's resource behind a Kustomize entry point, and a plain fragment. */
+function alertmanagerArtifacts(config: SptConfig, header: string): Artifact[] {
+  const routing = sptRouting(config);
+  const inhibitRules = sptInhibitRules(config);
+  return [
+    { path: ALERTMANAGER_FILE, format: 'yaml', header, data: alertmanagerYaml(routing, inhibitRules) },
+    { path: 'alertmanager/spt-alertmanager-config.yaml', format: 'yaml', header, data: alertmanagerConfigResource('spt', routing, inhibitRules) },
+    { path: 'alertmanager/kustomization.yaml', format: 'yaml', header, data: resourcesKustomization(['spt-alertmanager-config.yaml']) },
+  ];
+}
+
 /**
  * Config keys that only the Kubernetes resources of the YAML render read (the PrometheusRules' and the dashboard
  * ConfigMap's labels): mixin.libsonnet's outputs do not depend on them, so it lets an aggregator override them.
@@ -71,11 +87,19 @@ export const RESOURCE_KEYS: readonly (keyof SptConfig)[] = ['ruleLabels', 'grafa
 const JSONNETFILE = { version: 1, dependencies: [], legacyImports: true };
 
 /**
- * The layout picture of each dashboard (`spt-overview.layout.svg`). Not part of `deploy/`: it is documentation,
- * written into a docs folder only when one is asked for (or by this repository's own render).
+ * The layout picture of each dashboard (`spt-overview.layout.svg`) with the dashboards, the runbooks
+ * (`runbooks.md`) with the rules. Not part of `deploy/`: they are documentation, written into a docs folder only
+ * when one is asked for (or by this repository's own render).
  */
-export function docsArtifacts(mixin: Mixin<SptConfig>): Artifact[] {
-  return Object.keys(mixin.grafanaDashboards)
-    .sort()
-    .map((file) => ({ path: file.replace(/\.json$/, '.layout.svg'), format: 'text', text: layoutSvg(mixin.grafanaDashboards[file] ?? {}) }));
+export function docsArtifacts(mixin: Mixin<SptConfig>, parts: readonly Part[] = ['dashboards', 'rules']): Artifact[] {
+  const out: Artifact[] = [];
+  if (parts.includes('dashboards')) {
+    out.push(
+      ...Object.keys(mixin.grafanaDashboards)
+        .sort()
+        .map((file): Artifact => ({ path: file.replace(/\.json$/, '.layout.svg'), format: 'text', text: layoutSvg(mixin.grafanaDashboards[file] ?? {}) })),
+    );
+  }
+  if (parts.includes('rules')) out.push({ path: RUNBOOKS_FILE, format: 'text', text: runbooksMarkdown(mixin) });
+  return out;
 }

@@ -2,6 +2,7 @@
 import { defineMixin, type Mixin } from '../engine/mixin.js';
 import { defaultConfig, type SptConfig } from './config.js';
 import { contextOf } from './context.js';
+import { withDashboardLinks } from './dashboard-links.js';
 import { overviewDashboard } from './dashboards/overview.js';
 import { alertGroups } from './rules/alerts.js';
 import { recordingRules } from './rules/recording.js';
@@ -14,10 +15,11 @@ export const sptMixin: Mixin<SptConfig> = defineMixin<SptConfig>({
   validateConfig: validateSptConfig,
   build(config) {
     const ctx = contextOf(config);
+    const overview = overviewDashboard(ctx);
     return {
-      grafanaDashboards: { [DASHBOARD_FILE]: overviewDashboard(ctx) },
+      grafanaDashboards: { [DASHBOARD_FILE]: overview },
       prometheusRules: { groups: recordingRules(ctx) },
-      prometheusAlerts: { groups: alertGroups(ctx) },
+      prometheusAlerts: { groups: withDashboardLinks(ctx, alertGroups(ctx), overview) },
     };
   },
 });

@@ -1,4 +1,6 @@
 /** SPT's wiring of the engine's checks and writer: its catalogue, prefix and file layout. */
+import { checkInhibitions } from '../check/alertmanager.js';
+import { checkDashboardLinks } from '../check/dashboard-links.js';
 import type { Finding } from '../check/finding.js';
 import { checkMixin, checkV2Dashboards } from '../check/mixin.js';
 import { parseSelector } from '../engine/selector.js';
@@ -7,7 +9,8 @@ import { DATASOURCE_VARIABLE } from '../grafana/panel.js';
 import { writeChecked } from '../render/render-to.js';
 import { sptCatalogue } from './catalogue.js';
 import type { SptConfig } from './config.js';
-import { ALERTS_FILE, RECORDING_RULES_FILE, artifacts, dashboardPath, dashboardV2Path, type Part } from './deploy.js';
+import { sptInhibitRules } from './alertmanager.js';
+import { ALERTMANAGER_FILE, ALERTS_FILE, RECORDING_RULES_FILE, artifacts, dashboardPath, dashboardV2Path, type Part } from './deploy.js';
 
 export const PARTS: readonly Part[] = ['dashboards', 'rules'];
 
@@ -20,6 +23,9 @@ export function checkSpt(mixin: Mixin<SptConfig>): Finding[] {
     environmentLabels: mixin._config.environmentLabels ?? [],
     files: { dashboards: dashboardPath, rules: RECORDING_RULES_FILE, alerts: ALERTS_FILE },
   });
+  const alerts = mixin.prometheusAlerts.groups.flatMap((group) => group.rules);
+  findings.push(...checkDashboardLinks(mixin.prometheusAlerts.groups, mixin.grafanaDashboards, ALERTS_FILE));
+  findings.push(...checkInhibitions(alerts, sptInhibitRules(mixin._config), { file: ALERTMANAGER_FILE, catalogue }));
   if ((mixin._config.grafanaDashboardFormat ?? 'classic') === 'classic') return findings;
   return [...findings, ...checkV2Dashboards(mixin.grafanaDashboards, { catalogue, datasourceUid: DATASOURCE_VARIABLE, file: dashboardV2Path })];
 }

@@ -45,6 +45,8 @@ export interface PrometheusOptions {
    * retention is then long enough to keep them.
    */
   prepare?: (dataDir: string) => Promise<void>;
+  /** `host:port` of an Alertmanager on the loopback that firing alerts are sent to. */
+  alertmanager?: string;
 }
 
 function scrapeConfigs(options: PrometheusOptions): unknown[] {
@@ -128,6 +130,7 @@ export class Prometheus {
       global: { scrape_interval: interval, evaluation_interval: interval },
       rule_files: ruleFiles,
       scrape_configs: scrape,
+      ...(options.alertmanager ? { alerting: { alertmanagers: [{ static_configs: [{ targets: [options.alertmanager] }] }] } } : {}),
     };
     await writeFile(join(dir, 'prometheus.yml'), JSON.stringify(config, null, 2));
     if (options.prepare) {
