@@ -7,6 +7,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { whenInstalled } from './helpers.js';
 import mixin from '../mixin.js';
 import { Alertmanager, Webhook, alertmanagerInstalled, webhookConfig } from './live/alertmanager.js';
 import { SimulatedSpt, type Scenario } from './live/exporter.js';
@@ -17,15 +18,9 @@ const live = withShortFors(mixin, '3s');
 /** How long to keep listening after the expected notifications, for any that should not come. */
 const SETTLE_MS = 5000;
 
-if (prometheusInstalled() && alertmanagerInstalled()) {
-  test('live through Alertmanager: healthy nothing; SPT down only SptDown; eBay limit inhibits the quota warning', liveAlertmanager);
-} else if (process.env.CI === 'true') {
-  test('live through Alertmanager: prometheus and prometheus-alertmanager are installed', () => {
-    assert.unreachable('the test needs `prometheus` and `prometheus-alertmanager` on PATH in CI (Debian packages)');
-  });
-} else {
-  console.log('prometheus or prometheus-alertmanager not found: skipping the live Alertmanager test');
-}
+whenInstalled(prometheusInstalled() && alertmanagerInstalled(), 'the live Alertmanager test', 'prometheus and prometheus-alertmanager', () =>
+  test('live through Alertmanager: healthy nothing; SPT down only SptDown; eBay limit inhibits the quota warning', liveAlertmanager),
+);
 
 test.run();
 

@@ -6,6 +6,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { whenInstalled } from './helpers.js';
 import mixin from '../mixin.js';
 import { interpolate, panelQueries } from './live/dashboard.js';
 import { FAULTS, SimulatedSpt } from './live/exporter.js';
@@ -14,15 +15,9 @@ import { renderedRuleFiles, scrapeJob, withShortFors } from './live/rules.js';
 
 const INTERVAL = 1;
 
-if (prometheusInstalled()) {
-  test('live, two environments: staging faults fire staging alerts only; every panel answers per environment', liveTwoEnvironments);
-} else if (process.env.CI === 'true') {
-  test('live, two environments: prometheus is installed', () => {
-    assert.unreachable('the live test needs `prometheus` on PATH in CI (Debian package prometheus)');
-  });
-} else {
-  console.log('prometheus not found: skipping the two-environment live test (Debian package prometheus)');
-}
+whenInstalled(prometheusInstalled(), 'the two-environment live test', 'prometheus', () =>
+  test('live, two environments: staging faults fire staging alerts only; every panel answers per environment', liveTwoEnvironments),
+);
 
 test.run();
 

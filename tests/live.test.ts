@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { whenInstalled } from './helpers.js';
 import mixin from '../mixin.js';
 import { metrics, recorded } from '../lib/spt/catalogue.js';
 import { interpolate, panelQueries } from './live/dashboard.js';
@@ -60,15 +61,7 @@ const RECORDED_FROM: Record<string, { counter: string; where?: (labels: Record<s
   [recorded.ebayApiCallsRate5m.name]: { counter: metrics.ebayApiCalls.name },
 };
 
-if (prometheusInstalled()) {
-  liveTests();
-} else if (process.env.CI === 'true') {
-  test('live: prometheus is installed', () => {
-    assert.unreachable('the live test needs `prometheus` on PATH in CI (Debian package prometheus)');
-  });
-} else {
-  console.log('prometheus not found: skipping the live test (Debian package prometheus)');
-}
+whenInstalled(prometheusInstalled(), 'the live test', 'prometheus', liveTests);
 
 test.run();
 
