@@ -5,6 +5,7 @@
  * Positions: Grafana variables are replaced by placeholders of exactly the same length, so every offset in the
  * substituted text is the same offset in the original and no map is needed.
  */
+import { BoundedCache } from '../engine/bounded-cache.js';
 import type { SyntaxNode, Tree, TreeCursor } from '@lezer/common';
 import { parser } from '@prometheus-io/lezer-promql';
 import {
@@ -176,17 +177,10 @@ function identifier(written: string): string {
  * repeated across panels and rules is parsed once. The result is never changed by its readers. Bounded: a long
  * lint run over many files starts over rather than holding every tree.
  */
-const parses = new Map<string, ParsedPromql>();
-const PARSES_KEPT = 20_000;
+const parses = new BoundedCache<ParsedPromql>(20_000);
 
 export function parsePromql(expr: string): ParsedPromql {
-  let parsed = parses.get(expr);
-  if (parsed === undefined) {
-    if (parses.size >= PARSES_KEPT) parses.clear();
-    parsed = parseUncached(expr);
-    parses.set(expr, parsed);
-  }
-  return parsed;
+  return parses.get(expr, () => parseUncached(expr));
 }
 
 function parseUncached(expr: string): ParsedPromql {

@@ -2,6 +2,7 @@
  * Checks one PromQL expression: it must parse and type-check as Prometheus's parser would, and with a catalogue
  * its selectors must name known series and labels and be used as their kind allows.
  */
+import { BoundedCache } from '../engine/bounded-cache.js';
 import type { Catalogue, Series } from '../engine/catalogue.js';
 import { finding as makeFinding, type Finding, type Location, type RuleId, type Severity } from './finding.js';
 import {
@@ -29,9 +30,8 @@ const LABEL_KEEPING_AGGREGATIONS: ReadonlySet<string> = new Set(['topk', 'bottom
  * What an expression's checks found, without where it sits, per catalogue: an expression used by several panels
  * or rules is checked once. Bounded like the parse cache.
  */
-const checked = new WeakMap<Catalogue, Map<string, readonly Finding[]>>();
+const checked = new WeakMap<Catalogue, BoundedCache<readonly Finding[]>>();
 const NO_CATALOGUE: Catalogue = { series: new Map() };
-const CHECKS_KEPT = 20_000;
 
 /** Never throws: whatever the input, the answer is a list of findings. */
 export function checkExpr(expr: string, location: Location, catalogue?: Catalogue): Finding[] {
@@ -41,15 +41,10 @@ export function checkExpr(expr: string, location: Location, catalogue?: Catalogu
   const key = catalogue ?? NO_CATALOGUE;
   let byExpr = checked.get(key);
   if (byExpr === undefined) {
-    byExpr = new Map();
+    byExpr = new BoundedCache(20_000);
     checked.set(key, byExpr);
   }
-  let found = byExpr.get(expr);
-  if (found === undefined) {
-    if (byExpr.size >= CHECKS_KEPT) byExpr.clear();
-    found = checkUncached(expr, {}, catalogue);
-    byExpr.set(expr, found);
-  }
+  const found = byExpr.get(expr, () => checkUncached(expr, {}, catalogue));
   return found.map((f) => ({ ...f, location: { ...location, ...f.location } }));
 }
 

@@ -3,6 +3,7 @@
  * values. The encoder in promql.ts writes these; the checks and the config's selector read them here, so both
  * directions agree on one definition.
  */
+import { BoundedCache } from './bounded-cache.js';
 import { createRequire } from 'node:module';
 import type { RE2JS } from 're2js';
 
@@ -205,8 +206,7 @@ const CLASSES_GO_REGEXP_LACKS: ReadonlySet<string> = new Set([
 const PLAIN_PATTERN = /^[\w .|:/,=@%&'"<>!~;#-]*$/;
 
 /** Compiled regexes or why they do not compile, kept: a selector's regex recurs in every rule and panel. Bounded. */
-const regexes = new Map<string, RE2JS | string>();
-const REGEXES_KEPT = 10_000;
+const regexes = new BoundedCache<RE2JS | string>(10_000);
 
 /**
  * Why Prometheus would refuse `pattern` as the value of a `=~`/`!~` matcher, or undefined when it accepts it.
@@ -221,13 +221,7 @@ export function regexProblem(pattern: string): string | undefined {
 }
 
 function compiled(pattern: string): RE2JS | string {
-  let regex = regexes.get(pattern);
-  if (regex === undefined) {
-    if (regexes.size >= REGEXES_KEPT) regexes.clear();
-    regex = compile(pattern);
-    regexes.set(pattern, regex);
-  }
-  return regex;
+  return regexes.get(pattern, () => compile(pattern));
 }
 
 function compile(pattern: string): RE2JS | string {

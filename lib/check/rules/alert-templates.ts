@@ -3,6 +3,7 @@
  * Go text/template with Prometheus's function set, the text prefixed with the definitions of `$labels`,
  * `$externalLabels`, `$externalURL` and `$value`, under the template name `__alert_<alert name>`.
  */
+import { BoundedCache } from '../../engine/bounded-cache.js';
 import { GO_BUILTIN_FUNCTIONS, goTemplateProblem, type TemplateProblem } from '../go-template.js';
 
 /** Prometheus 3's template functions (template/template.go; the template reference lists them). */
@@ -16,8 +17,7 @@ const DEFINITIONS = '{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}
  * Answers are kept: rule files repeat the same label values and annotation texts many times. Bounded like the
  * PromQL parse cache.
  */
-const answers = new Map<string, TemplateProblem | undefined>();
-const ANSWERS_KEPT = 20_000;
+const answers = new BoundedCache<TemplateProblem | undefined>(20_000);
 
 /** The first problem Prometheus would have with an alert's label or annotation text, or undefined. */
 export function alertTemplateProblem(text: string, alertName: string): TemplateProblem | undefined {
@@ -26,11 +26,9 @@ export function alertTemplateProblem(text: string, alertName: string): TemplateP
   // The alert's name only matters to a text that defines templates, whose names may clash with it; other texts
   // have one answer for every alert.
   const key = /define|block/.test(text) ? `${alertName}\u0000${text}` : text;
-  if (answers.has(key)) return answers.get(key);
-  if (answers.size >= ANSWERS_KEPT) answers.clear();
-  const problem = goTemplateProblem(DEFINITIONS + text, { functions: FUNCTIONS, name: `__alert_${alertName}` });
-  const shift = (offset: number): number => Math.max(0, offset - DEFINITIONS.length);
-  const answer = problem && { ...problem, from: shift(problem.from), to: shift(problem.to) };
-  answers.set(key, answer);
-  return answer;
+  return answers.get(key, () => {
+    const problem = goTemplateProblem(DEFINITIONS + text, { functions: FUNCTIONS, name: `__alert_${alertName}` });
+    const shift = (offset: number): number => Math.max(0, offset - DEFINITIONS.length);
+    return problem && { ...problem, from: shift(problem.from), to: shift(problem.to) };
+  });
 }
