@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { whenInstalled } from './helpers.js';
 import { stringify } from 'yaml';
 import { checkDashboardQueries } from '../lib/check/queries.js';
 import { checkRuleFile } from '../lib/check/rules.js';
@@ -148,14 +149,7 @@ function testRules(mixin: Mixin<SptConfig>, dir: string): { status: number | nul
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
-if (!promtoolFound && process.env.CI === 'true') {
-  promtool('promtool is installed', () => {
-    assert.unreachable('promtool is required to test the Prometheus rules: install the Debian package `prometheus`');
-  });
-} else if (!promtoolFound) {
-  console.log("promtool not found: skipping the two-environment promtool tests; install Debian's prometheus package");
-  promtool.skip('promtool test rules with environmentLabels');
-} else {
+whenInstalled(promtoolFound, 'the two-environment promtool tests', 'prometheus (promtool)', () => {
   promtool.before(() => {
     workDir = mkdtempSync(join(tmpdir(), 'spt-envs-'));
   });
@@ -174,7 +168,7 @@ if (!promtoolFound && process.env.CI === 'true') {
     assert.is.not(r.status, 0, r.output);
     assert.match(r.output, /alertname: SptHighErrorRate, time: 10m/, r.output);
   });
-}
+}, promtool);
 
 config.run();
 labels.run();

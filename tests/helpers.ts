@@ -1,7 +1,7 @@
 /** Shared by several test files; not a test itself (npm test runs *.test.ts only). */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { test } from 'uvu';
+import { test, type Test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join, relative } from 'node:path';
 import type { Io } from '../lib/io.js';
@@ -58,8 +58,8 @@ export function hasShared(path: string | URL, what: string): boolean {
  * Registers tests that need tools from outside npm (Debian's prometheus, ...) when they are installed. Without
  * them the tests skip on a user's machine, and fail under CI, where a missing install step must not pass as green.
  */
-export function whenInstalled(installed: boolean, what: string, packages: string, register: () => void): void {
+export function whenInstalled(installed: boolean, what: string, packages: string, register: () => void, suite: Test = test): void {
   if (installed) register();
-  else if (process.env.CI === 'true') test(`${what}: ${packages} installed`, () => assert.unreachable(`${what} needs ${packages} in CI (Debian packages)`));
+  else if (process.env.CI === 'true') suite(`${what}: ${packages} installed`, () => assert.unreachable(`${what} needs ${packages} in CI (Debian packages)`));
   else console.log(`skipped: ${what} (needs ${packages})`);
 }

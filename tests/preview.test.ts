@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type * as GrafanaData from '@grafana/data';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { whenInstalled } from './helpers.js';
 import { parseSelector } from '../lib/engine/selector.js';
 import { sptMixin } from '../lib/spt/mixin.js';
 import { chromiumInstalled, openPage, panelReports, screenshot } from '../scripts/preview/chromium.js';
@@ -66,13 +67,7 @@ test('npm run preview refuses --config without --out, and an unknown flag', () =
 });
 
 const tools = chromiumInstalled() && prometheusInstalled();
-if (!tools && process.env.CI === 'true') {
-  test('the browser test needs chromium and prometheus in CI', () => {
-    assert.unreachable('install Debian\'s chromium and prometheus (.ci/run does)');
-  });
-} else if (!tools) {
-  console.log('chromium or prometheus not found: skipping the browser test (Debian packages chromium, prometheus)');
-} else {
+whenInstalled(tools, 'the browser test', 'chromium and prometheus', () => {
   type Step = { value?: number | null; color: string };
   const dashboard = sptMixin.grafanaDashboards['spt-overview.json'] as unknown as { panels: Array<Record<string, any>> };
   const shownPanels = dashboard.panels.filter((p) => p.type !== 'row');
@@ -178,6 +173,6 @@ if (!tools && process.env.CI === 'true') {
     assert.is(custom.data.range.to, END * 1000);
     assert.is(custom.data.range.from, START * 1000);
   });
-}
+});
 
 test.run();
