@@ -11,7 +11,8 @@ export type { Patch, Append } from './lib/engine/merge.js';
 export { patchAlert, patchAlerts, addPanel } from './lib/engine/patches.js';
 
 export { promql, duration, dashboardDuration, eq, neq, re, nre, matcher, Expr, Duration, VectorSelector, PromqlError } from './lib/engine/promql.js';
-export type { Matcher, MatchOp, PromqlValue, MetricLike } from './lib/engine/promql.js';
+export type { Matcher, PromqlValue, MetricLike } from './lib/engine/promql.js';
+export type { MatchOp } from './lib/engine/promql-literals.js';
 export { parseSelector } from './lib/engine/selector.js';
 export { Metric, Recorded, Series, catalogueOf } from './lib/engine/catalogue.js';
 export type { Catalogue, MetricSpec, MetricType } from './lib/engine/catalogue.js';

@@ -1,7 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { append, configDifference, merge, mergeConfig } from '../lib/engine/merge.js';
-import { Duration, PromqlError, duration, eq, promql, re, regexProblem, VectorSelector, quoteLabelValue } from '../lib/engine/promql.js';
+import { Duration, PromqlError, duration, eq, promql, re, VectorSelector, quoteLabelValue } from '../lib/engine/promql.js';
+import { regexProblem } from '../lib/engine/promql-literals.js';
 import { Metric, catalogueOf } from '../lib/engine/catalogue.js';
 import { layout, row, sized } from '../lib/grafana/dashboard.js';
 import { query, timeseries } from '../lib/grafana/panel.js';

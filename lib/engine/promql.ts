@@ -5,8 +5,6 @@
  */
 import { REGEX_HINT, isPromDuration, regexProblem, type MatchOp } from './promql-literals.js';
 
-export { REGEX_HINT, isDurationSyntax, isPromDuration, regexProblem, type MatchOp } from './promql-literals.js';
-
 /** A finished PromQL expression. */
 export class Expr {
   constructor(readonly text: string) {}

@@ -3,7 +3,8 @@
  * from the promql template; durations are checked when the rule is built, not when Prometheus loads it.
  */
 import type { Rule, RuleFile, RuleGroup } from '../engine/mixin.js';
-import { Duration, isDurationSyntax, isPromDuration, type Expr } from '../engine/promql.js';
+import { Duration, type Expr } from '../engine/promql.js';
+import { isDurationSyntax, isPromDuration } from '../engine/promql-literals.js';
 
 export type AlertSeverity = 'critical' | 'warning' | 'info';
 

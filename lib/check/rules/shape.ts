@@ -5,7 +5,8 @@
  * scalar where a string is expected (`expr: 1`, a label value `true`) and null as an empty value, and a group may
  * have no rules. Only well-formed rules are returned for the other checks.
  */
-import { isDurationSyntax, isLabelName, isPromDuration } from '../../engine/promql.js';
+import { isLabelName } from '../../engine/promql.js';
+import { isDurationSyntax, isPromDuration } from '../../engine/promql-literals.js';
 import type { Location } from '../finding.js';
 import { at, push, type Context, type GroupRead, type RuleRead } from './context.js';
 
